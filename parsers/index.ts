@@ -4,11 +4,13 @@
  */
 import type { Parser } from '../src/types.js';
 import { iptablesParser } from './iptables.js';
+import { windowsParser } from './windows.js';
 
 export const parsers = {
   iptables: iptablesParser,
+  windows: windowsParser,
 } satisfies Record<string, Parser>;
 
 export type LineFormat = keyof typeof parsers;
 
-export const detectionOrder: readonly Parser[] = [iptablesParser];
+export const detectionOrder: readonly Parser[] = [iptablesParser, windowsParser];

@@ -9,7 +9,7 @@
  * with indexOf: one pass, no regex. An ICMP error quotes the offending packet in brackets
  * (`[SRC=… DPT=…]`); only the outer packet is the event, so every lookup stops at the bracket.
  */
-import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP } from '../src/net/protocols.js';
+import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
 import { canonicalIpv4, canonicalIpv6 } from '../src/net/ip.js';
 import { newSyslogHeader, readSyslogHeader, tagIs } from '../src/syslog.js';
 import { readIsoStamp } from '../src/time/stamps.js';
@@ -69,42 +69,37 @@ export function parseIptables(line: string, ctx: ParseContext): ParseResult {
   else if (outLen > 0) ev.iface = line.slice(outAt, outEnd);
 
   // Addresses.
-  const srcEnd = tokenEnd(line, srcAt + 4, limit);
+  const srcEnd = tokenEnd(line, srcAt, limit);
   const dstKey = line.indexOf(' DST=', srcEnd);
   if (dstKey < 0 || dstKey >= limit) return 'missing-dst';
   const dstAt = dstKey + 5;
   const dstEnd = tokenEnd(line, dstAt, limit);
-  ev.src = address(line.slice(srcAt + 4, srcEnd));
+  ev.src = address(line.slice(srcAt, srcEnd));
   ev.dst = address(line.slice(dstAt, dstEnd));
   if (ev.src === '' || ev.dst === '') return 'bad-address';
 
+  // The IP header fields come before PROTO=; after it, ICMP has an ID= of its own.
+  const protoKey = line.indexOf(' PROTO=', dstEnd);
+  if (protoKey < 0 || protoKey >= limit) return 'bad-protocol';
   let at = dstEnd;
-  const len = numberAfter(line, ' LEN=', at, limit);
+  const len = numberAfter(line, ' LEN=', at, protoKey);
   if (len >= 0) {
     ev.length = len;
     at = numEnd;
   }
-  const ttl = numberAfter(line, ' TTL=', at, limit);
+  const ttl = numberAfter(line, ' TTL=', at, protoKey);
   if (ttl >= 0) {
     ev.ttl = ttl;
     at = numEnd;
   } else {
-    const hop = numberAfter(line, ' HOPLIMIT=', at, limit);
-    if (hop >= 0) {
-      ev.ttl = hop;
-      at = numEnd;
-    }
+    const hop = numberAfter(line, ' HOPLIMIT=', at, protoKey);
+    if (hop >= 0) ev.ttl = hop;
   }
-  const id = numberAfter(line, ' ID=', at, limit);
-  if (id >= 0) {
-    ev.ipId = id;
-    at = numEnd;
-  }
+  const id = numberAfter(line, ' ID=', at, protoKey);
+  if (id >= 0) ev.ipId = id;
   // A non-first fragment carries no transport header: `FRAG=n` with n > 0.
-  const frag = numberAfter(line, ' FRAG=', at, limit);
+  const frag = numberAfter(line, ' FRAG=', at, protoKey);
 
-  const protoKey = line.indexOf(' PROTO=', at);
-  if (protoKey < 0 || protoKey >= limit) return 'bad-protocol';
   const protoAt = protoKey + 7;
   const protoEnd = tokenEnd(line, protoAt, limit);
   ev.proto = protoNumber(line.slice(protoAt, protoEnd));
@@ -119,8 +114,10 @@ export function parseIptables(line: string, ctx: ParseContext): ParseResult {
       ev.srcPort = spt;
       ev.dstPort = dpt;
       at = numEnd;
-    } else if (line.indexOf('INCOMPLETE', at) < 0) {
-      return 'bad-port';
+    } else if ((ev.proto === PROTO_TCP || ev.proto === PROTO_UDP) && line.indexOf('INCOMPLETE', at) < 0) {
+      // TCP and UDP always print ports unless the packet was cut short; other transports (SCTP,
+      // UDP-Lite, DCCP) print none on many kernels.
+      return 'truncated';
     }
     if (ev.proto === PROTO_TCP && ev.dstPort >= 0) readTcpTail(line, at, limit, ev);
   } else if (ev.proto === PROTO_ICMP || ev.proto === PROTO_ICMPV6) {
@@ -176,7 +173,7 @@ function numberAfter(line: string, key: string, from: number, limit: number): nu
   let digits = 0;
   for (;;) {
     const d = line.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) break;
+    if (!(d >= 0 && d <= 9)) break;
     n = n * 10 + d;
     i++;
     digits++;

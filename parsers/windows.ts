@@ -398,7 +398,7 @@ let lastTime = NaN;
 function twoAt(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
-  return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /** `YYYY-MM-DD` and `HH:MM:SS` columns as epoch ms in zone `tz`, or NaN. */

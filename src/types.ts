@@ -76,6 +76,7 @@ export type RejectReason =
   | 'bad-field-count'
   | 'bad-action'
   | 'no-fields-header'
+  | 'line-too-long'
   | 'malformed';
 
 /** The outcome of parsing one line: an event, a reject reason, or null (a header, comment or blank). */

@@ -50,7 +50,7 @@ export function monthAt(s: string, i: number): number {
 export function twoDigits(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
-  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
   return a * 10 + b;
 }
 
@@ -81,7 +81,7 @@ function fractionAt(s: string, i: number): number {
   let scale = 100;
   for (;;) {
     const d = s.charCodeAt(j) - 48;
-    if (d < 0 || d > 9) break;
+    if (!(d >= 0 && d <= 9)) break;
     ms += d * scale;
     scale /= 10;
     j++;
@@ -174,7 +174,7 @@ export function readBsdStamp(s: string, i: number, ctx: ParseContext): number {
   let j = i + 4;
   if (s.charCodeAt(j) === 32) j++;
   let day = s.charCodeAt(j) - 48;
-  if (day < 0 || day > 9) return NaN;
+  if (!(day >= 0 && day <= 9)) return NaN;
   j++;
   const d2 = s.charCodeAt(j) - 48;
   if (d2 >= 0 && d2 <= 9) {

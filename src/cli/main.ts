@@ -1,0 +1,166 @@
+/**
+ * The CLI: parse flags, check them, one call into the engine, write the report. `main` returns the
+ * exit code and never calls process.exit, so tests run it in-process.
+ *
+ * Exit codes: 0 report written; 1 input read but no firewall event found; 2 usage, I/O or
+ * unreadable input; 3 internal error (a bug). A closed stdout (`| head`) is success.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import yargs from 'yargs';
+import { Analyzer } from '../core.js';
+import { ReportError } from '../errors.js';
+import { reporters } from '../reports/index.js';
+import { num } from '../reports/format.js';
+import { openSource, readSource, STDIN, type InputSource } from '../stream.js';
+import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
+import { VERSION } from '../version.js';
+
+export interface CliIo {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_NO_EVENTS = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+const NAME = 'portscan-report';
+
+function parser() {
+  return yargs()
+    .scriptName(NAME)
+    .usage(
+      `${NAME} [options] [file ...]\n\n` +
+        'Reads firewall logs (files, rotated .gz files, or standard input with "-" or a pipe)\n' +
+        'and reports who is probing which ports.',
+    )
+    .command('$0 [files..]', 'Report on firewall logs', (y) =>
+      y.positional('files', { type: 'string', array: true, describe: 'Log files (.gz too); - or none for stdin' }),
+    )
+    .options(OPTION_TABLE)
+    .example(`cat /var/log/ufw.log | ${NAME}`, 'text report of a piped log')
+    .example(`${NAME} /var/log/kern.log /var/log/kern.log.1.gz`, 'files, gzip recognised by content')
+    .example(`${NAME} --format json ufw.log | jq .summary`, 'the JSON contract, for scripts')
+    .example(`${NAME} --format csv --table sources -o sources.csv ufw.log`, 'a spreadsheet')
+    .epilogue('Exit codes: 0 report written, 1 no firewall event found, 2 usage or input error, 3 internal error.')
+    .strictOptions()
+    .help('help')
+    .alias('help', 'h')
+    .version('version', 'Show the version', VERSION)
+    .alias('version', 'V')
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .exitProcess(false);
+}
+
+type Parsed = { kind: 'run'; raw: RawOptions } | { kind: 'output'; text: string } | { kind: 'error'; message: string };
+
+async function parseArgs(argv: string[]): Promise<Parsed> {
+  return new Promise((resolve) => {
+    parser().parse(argv, {}, (err: Error | undefined, raw: unknown, output: string) => {
+      if (err) resolve({ kind: 'error', message: err.message.split('\n')[0] });
+      else if (output) resolve({ kind: 'output', text: output });
+      else resolve({ kind: 'run', raw: raw as RawOptions });
+    });
+  });
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = await parseArgs(argv);
+    if (parsed.kind === 'output') {
+      await writeStream(io.stdout, `${parsed.text}\n`);
+      return EXIT_OK;
+    }
+    if (parsed.kind === 'error') throw new ReportError('USAGE', parsed.message);
+    const opts = checkOptions(parsed.raw);
+    if (opts.files.length === 0) {
+      if (io.stdin.isTTY) {
+        throw new ReportError('USAGE', 'no input: give log files, or pipe a log in (e.g. cat /var/log/ufw.log | portscan-report)');
+      }
+      opts.files = [STDIN];
+    }
+    return await run(opts, io);
+  } catch (err) {
+    if (err instanceof ReportError) {
+      io.stderr.write(`${NAME}: ${err.message}\n`);
+      if (err.code === 'USAGE') io.stderr.write(`Try '${NAME} --help' for the options.\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`${NAME}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+async function run(opts: CliOptions, io: CliIo): Promise<number> {
+  const analyzer = new Analyzer({ inputFormat: opts.inputFormat, timeZone: opts.timeZone, year: opts.year });
+  // Open every input first: a missing file is reported before any work or output.
+  const sources: InputSource[] = [];
+  for (const f of opts.files) sources.push(await openSource(f, io.stdin));
+  for (const src of sources) await readSource(src, analyzer);
+
+  const agg = analyzer.aggregate;
+  const color = opts.output === null && decideColor(opts.color, io.stdout.isTTY === true, io.env);
+  const report = reporters[opts.format](agg, { top: opts.top, table: opts.table, color, timeZone: opts.displayZone });
+  if (opts.output === null) await writeStream(io.stdout, report);
+  else await writeFileAtomic(opts.output, report);
+
+  writeParseSummary(analyzer, io.stderr);
+  if (agg.events === 0) {
+    writeNothingFound(analyzer, io.stderr);
+    return EXIT_NO_EVENTS;
+  }
+  return EXIT_OK;
+}
+
+/** Unreadable lines, per reason, with the first samples and their line numbers (stderr). */
+function writeParseSummary(analyzer: Analyzer, err: Writable): void {
+  const agg = analyzer.aggregate;
+  if (agg.rejected.size === 0) return;
+  const reasons = [...agg.rejected].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const lines = [
+    `${NAME}: ${num(agg.rejectedLines)} firewall-like lines could not be read: ${reasons.map(([r, n]) => `${r} ${num(n)}`).join(', ')}`,
+  ];
+  for (const s of agg.rejectSamples) lines.push(`  ${s.input}:${s.lineNumber}: ${s.reason}: ${s.text}`);
+  if (agg.rejectedLines > agg.rejectSamples.length) lines.push(`  (first ${agg.rejectSamples.length} shown)`);
+  err.write(`${lines.join('\n')}\n`);
+}
+
+function writeNothingFound(analyzer: Analyzer, err: Writable): void {
+  const agg = analyzer.aggregate;
+  const tried = analyzer.candidates.map((p) => p.family).join(', ');
+  const lines = [`${NAME}: no firewall event found in ${num(agg.lines)} lines (formats tried: ${tried})`];
+  for (const s of analyzer.unrecognizedSamples) lines.push(`  ${s.input}:${s.lineNumber}: ${s.text}`);
+  err.write(`${lines.join('\n')}\n`);
+}
+
+/** Write to a stream; a reader that went away (EPIPE, `| head`) is not an error. */
+export function writeStream(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? resolve() : reject(e));
+    stream.once('error', onError);
+    stream.write(text, (e) => {
+      stream.off('error', onError);
+      if (e && (e as NodeJS.ErrnoException).code !== 'EPIPE') reject(e);
+      else resolve();
+    });
+  });
+}
+
+/** Temp file in the same directory, then rename: a reader never sees half a report. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await fsp.writeFile(tmp, text);
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    const e = err as NodeJS.ErrnoException;
+    throw new ReportError('OUTPUT_UNWRITABLE', `${path}: cannot write (${e.code ?? e.message})`);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The CLI's options table and its check(): the one place where flags become a fully defaulted
+ * `CliOptions`. Nothing downstream sees `undefined` or a raw string it must validate again.
+ */
+import { INPUT_FORMATS, type InputFormat } from '../core.js';
+import { ReportError } from '../errors.js';
+import { CSV_TABLES, type CsvTable } from '../reports/csv.js';
+import { REPORT_FORMATS, type ReportFormat } from '../reports/index.js';
+import { isValidTimeZone, machineTimeZone } from '../time/stamps.js';
+
+export const COLOR_MODES = ['auto', 'always', 'never'] as const;
+export type ColorMode = (typeof COLOR_MODES)[number];
+
+/** yargs option definitions; `--help` is generated from these. */
+export const OPTION_TABLE = {
+  format: {
+    alias: 'f',
+    type: 'string',
+    describe: `Report format: ${REPORT_FORMATS.join(', ')}`,
+    default: 'text',
+  },
+  table: {
+    type: 'string',
+    describe: `CSV table: ${CSV_TABLES.join(', ')}`,
+    default: 'ports',
+  },
+  top: {
+    alias: 'n',
+    type: 'string',
+    describe: 'Rows per table (text default 20; csv/json default all)',
+  },
+  output: {
+    alias: 'o',
+    type: 'string',
+    describe: 'Write the report to FILE (atomically) instead of stdout',
+  },
+  color: {
+    type: 'string',
+    describe: `Colour: ${COLOR_MODES.join(', ')} (auto: only on a terminal, not with NO_COLOR or TERM=dumb)`,
+    default: 'auto',
+  },
+  'input-format': {
+    alias: 'i',
+    type: 'string',
+    describe: `Log format: ${INPUT_FORMATS.join(', ')} (auto: detected per line)`,
+    default: 'auto',
+  },
+  tz: {
+    type: 'string',
+    describe: 'IANA time zone of stamps without an offset, and for display (default: this machine\'s)',
+  },
+  year: {
+    type: 'string',
+    describe: 'Year of syslog stamps that have none (default: inferred per file)',
+  },
+} as const;
+
+export interface CliOptions {
+  files: string[];
+  format: ReportFormat;
+  table: CsvTable;
+  /** Rows per table; 0 = all. */
+  top: number;
+  output: string | null;
+  color: ColorMode;
+  inputFormat: InputFormat;
+  /** '' = the machine's zone. */
+  timeZone: string;
+  /** The zone reports name and display in. */
+  displayZone: string;
+  year: number;
+}
+
+/** Raw yargs values, before check(). */
+export interface RawOptions {
+  _: (string | number)[];
+  files?: string[];
+  format?: string;
+  table?: string;
+  top?: string;
+  output?: string;
+  color?: string;
+  'input-format'?: string;
+  tz?: string;
+  year?: string;
+}
+
+function usage(message: string): ReportError {
+  return new ReportError('USAGE', message);
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, valid: readonly T[], example: string): T {
+  const v = (value ?? valid[0]) as T;
+  if (valid.includes(v)) return v;
+  throw usage(`--${flag}: '${value}' is not one of ${valid.join(', ')} (e.g. ${example})`);
+}
+
+function wholeNumber(flag: string, value: string | undefined, min: number, max: number, example: string): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw usage(`--${flag}: '${value}' is not a whole number from ${min} to ${max} (e.g. ${example})`);
+  }
+  return n;
+}
+
+/** Validate and default everything once. Throws a USAGE ReportError naming the flag. */
+export function checkOptions(raw: RawOptions): CliOptions {
+  const format = oneOf('format', raw.format, REPORT_FORMATS, '--format json');
+  const table = oneOf('table', raw.table, CSV_TABLES, '--format csv --table sources');
+  const top = wholeNumber('top', raw.top, 0, 1_000_000, '--top 50') ?? (format === 'text' ? 20 : 0);
+  const color = oneOf('color', raw.color, COLOR_MODES, '--color never');
+  const inputFormat = oneOf('input-format', raw['input-format'], INPUT_FORMATS, '--input-format iptables');
+  const year = wholeNumber('year', raw.year, 1970, 9999, '--year 2024') ?? -1;
+  let timeZone = '';
+  if (raw.tz !== undefined) {
+    if (!isValidTimeZone(raw.tz)) throw usage(`--tz: '${raw.tz}' is not an IANA time zone (e.g. --tz Europe/Berlin, --tz UTC)`);
+    timeZone = raw.tz;
+  }
+  if (raw.output === '') throw usage('--output: needs a file name (e.g. -o report.txt)');
+  const files = (raw.files ?? raw._.map(String)).map(String);
+  return {
+    files,
+    format,
+    table,
+    top: format === 'text' && top === 0 ? Number.MAX_SAFE_INTEGER : top,
+    output: raw.output ?? null,
+    color,
+    inputFormat,
+    timeZone,
+    displayZone: timeZone || machineTimeZone(),
+    year,
+  };
+}
+
+/** Colour on or off, decided once: --color, then NO_COLOR, TERM=dumb and whether stdout is a terminal. */
+export function decideColor(mode: ColorMode, isTTY: boolean, env: Record<string, string | undefined>): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'never') return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}

@@ -1,0 +1,197 @@
+/**
+ * The sync core: lines in, aggregate out. No streams here (src/stream.ts wraps this), so tests and
+ * library users can feed lines from anywhere.
+ *
+ *   const analyzer = new Analyzer(normalizeOptions({}));
+ *   const input = analyzer.openInput('ufw.log', mtime);
+ *   for (const line of lines) input.push(line);
+ *   const aggregate = analyzer.aggregate;
+ */
+import { Aggregate } from './aggregate.js';
+import { newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
+import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
+
+/** `auto`, a line format, or binary pflog (read from pcap files only). */
+export type InputFormat = 'auto' | LineFormat | 'pflog';
+
+export const INPUT_FORMATS: readonly InputFormat[] = ['auto', ...(Object.keys(parsers) as LineFormat[]), 'pflog'];
+
+export interface AnalyzeOptions {
+  inputFormat: InputFormat;
+  /** IANA zone for stamps without an offset; '' = the machine's zone. */
+  timeZone: string;
+  /** Year for stamps without one; -1 = infer per input. */
+  year: number;
+}
+
+export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): AnalyzeOptions {
+  return {
+    inputFormat: o.inputFormat ?? 'auto',
+    timeZone: o.timeZone ?? '',
+    year: o.year ?? -1,
+  };
+}
+
+/** The first few lines no parser recognised, kept to explain a run that found nothing. */
+export interface UnrecognizedSample {
+  input: string;
+  lineNumber: number;
+  text: string;
+}
+
+const MAX_UNRECOGNIZED_SAMPLES = 5;
+const MAX_SAMPLE_TEXT = 200;
+
+export class Analyzer {
+  readonly aggregate = new Aggregate();
+  readonly unrecognizedSamples: UnrecognizedSample[] = [];
+  readonly options: AnalyzeOptions;
+  /** Parsers tried for each line, most specific first. */
+  readonly candidates: readonly Parser[];
+
+  constructor(options: Partial<AnalyzeOptions> = {}) {
+    this.options = normalizeAnalyzeOptions(options);
+    const f = this.options.inputFormat;
+    this.candidates = f === 'auto' || f === 'pflog' ? detectionOrder : [parsers[f]];
+  }
+
+  /** Start a new input (a file or a stream). `referenceTime` anchors stamps without a year. */
+  openInput(name: string, referenceTime: number = Date.now()): LineInput {
+    const ctx = newParseContext({ referenceTime, year: this.options.year, timeZone: this.options.timeZone });
+    return new LineInput(this, name, ctx);
+  }
+
+  noteUnrecognized(input: string, lineNumber: number, text: string): void {
+    this.aggregate.unrecognizedLines++;
+    if (this.unrecognizedSamples.length < MAX_UNRECOGNIZED_SAMPLES) {
+      const cut = text.length > MAX_SAMPLE_TEXT ? `${text.slice(0, MAX_SAMPLE_TEXT)}…` : text;
+      this.unrecognizedSamples.push({ input, lineNumber, text: Buffer.from(cut).toString() });
+    }
+  }
+}
+
+/** One input's line feed. Per-input parser state (Windows `#Fields:`, the year) lives in `ctx`. */
+export class LineInput {
+  lineNumber = 0;
+  /** The parser that read the previous firewall line: tried first, since inputs rarely mix. */
+  private last: Parser | null = null;
+  /** The previous event, for `last message repeated N times`. */
+  private lastEvent: PacketEvent | null = null;
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    readonly name: string,
+    readonly ctx: ParseContext,
+  ) {}
+
+  push(raw: string): void {
+    const agg = this.analyzer.aggregate;
+    agg.lines++;
+    this.lineNumber++;
+    const line = trimLine(raw);
+    if (line.length === 0) {
+      agg.ignoredLines++;
+      return;
+    }
+    const repeat = repeatCount(line);
+    if (repeat > 0) {
+      this.pushRepeat(line, repeat);
+      return;
+    }
+
+    let parser: Parser | null = null;
+    if (this.last !== null && this.last.sniff(line)) {
+      parser = this.last;
+    } else {
+      for (const p of this.analyzer.candidates) {
+        if (p.sniff(line)) {
+          parser = p;
+          break;
+        }
+      }
+    }
+    if (parser === null) {
+      this.lastEvent = null;
+      this.analyzer.noteUnrecognized(this.name, this.lineNumber, line);
+      return;
+    }
+    this.last = parser;
+    let result;
+    try {
+      result = parser.parse(line, this.ctx);
+    } catch {
+      // Parsers are total; this is a bug, but one bad line must not end a multi-gigabyte run.
+      result = 'malformed' as const;
+    }
+    if (isEvent(result)) {
+      agg.addEvent(result);
+      this.lastEvent = result;
+    } else if (result === null) {
+      agg.ignoredLines++;
+    } else {
+      this.lastEvent = null;
+      agg.addReject(result, this.name, this.lineNumber, line);
+    }
+  }
+
+  /**
+   * `last message repeated N times` (BSD syslogd, old rsyslog) and `message repeated N times: [ … ]`
+   * (rsyslog): the previous message N more times. After a line that was no event (or at the start
+   * of an input) the repetition is of nothing we count; the bracketed form is then read on its own.
+   */
+  private pushRepeat(line: string, n: number): void {
+    const agg = this.analyzer.aggregate;
+    let ev = this.lastEvent;
+    if (ev === null) {
+      const open = line.indexOf(': [');
+      const close = line.lastIndexOf(']');
+      if (open >= 0 && close > open) {
+        const inner = line.slice(open + 3, close).trim();
+        for (const p of this.analyzer.candidates) {
+          if (!p.sniff(inner)) continue;
+          const r = p.parse(inner, this.ctx);
+          if (isEvent(r)) ev = r;
+          break;
+        }
+      }
+    }
+    if (ev === null) {
+      agg.ignoredLines++;
+      return;
+    }
+    agg.addEvent({ ...ev, count: n });
+  }
+}
+
+/** Strip a CR left by CRLF files and NUL padding (Windows pads pfirewall.log with NULs). */
+function trimLine(s: string): string {
+  let end = s.length;
+  let start = 0;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c !== 13 && c !== 0 && c !== 32 && c !== 9) break;
+    end--;
+  }
+  while (start < end && (s.charCodeAt(start) === 0 || s.charCodeAt(start) === 32)) start++;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+const REPEATED = 'message repeated ';
+
+/** N of a `[last ]message repeated N times` syslog line, else 0. */
+export function repeatCount(line: string): number {
+  const k = line.indexOf(REPEATED);
+  if (k < 0 || k > 200) return 0;
+  let i = k + REPEATED.length;
+  let n = 0;
+  let digits = 0;
+  for (;;) {
+    const d = line.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) break;
+    n = n * 10 + d;
+    i++;
+    digits++;
+  }
+  if (digits === 0 || !line.startsWith(' time', i)) return 0;
+  return n;
+}

@@ -1,0 +1,43 @@
+/**
+ * The library: the same engine the CLI uses.
+ *
+ *   import { analyzeLines, analyzeFiles, buildReport, renderText, renderJson, renderCsv } from 'portscan-report';
+ */
+import { Analyzer, type AnalyzeOptions } from './core.js';
+import type { Aggregate } from './aggregate.js';
+import { openSource, readSource } from './stream.js';
+import type { Readable } from 'node:stream';
+
+export { Analyzer, LineInput, INPUT_FORMATS, type AnalyzeOptions, type InputFormat } from './core.js';
+export { Aggregate, PortStats, SourceStats, isProbe, portKey } from './aggregate.js';
+export { buildReport, SCHEMA_VERSION, type Report, type ReportOptions, type PortRow, type SourceRow, type ReportSummary } from './report.js';
+export { renderText, type TextOptions } from './reports/text.js';
+export { renderCsv, type CsvTable } from './reports/csv.js';
+export { renderJson } from './reports/json.js';
+export { reporters, REPORT_FORMATS, type ReportFormat } from './reports/index.js';
+export { ReportError, type ErrorCode } from './errors.js';
+export type { PacketEvent, RejectReason, Family, Action, Direction, Parser, ParseContext } from './types.js';
+export { parsers } from '../parsers/index.js';
+export { main } from './cli/main.js';
+
+/** Analyse lines from any iterable (one input). */
+export function analyzeLines(lines: Iterable<string>, options: Partial<AnalyzeOptions> = {}, name = '(lines)'): Aggregate {
+  const analyzer = new Analyzer(options);
+  const input = analyzer.openInput(name);
+  for (const line of lines) input.push(line);
+  return analyzer.aggregate;
+}
+
+/** Analyse a byte stream (gzip recognised by magic bytes). */
+export async function analyzeStream(stream: Readable, options: Partial<AnalyzeOptions> = {}): Promise<Aggregate> {
+  const analyzer = new Analyzer(options);
+  await readSource({ name: '(stream)', stream, referenceTime: Date.now() }, analyzer);
+  return analyzer.aggregate;
+}
+
+/** Analyse files (`-` is standard input). Rejects with a ReportError naming the file. */
+export async function analyzeFiles(paths: string[], options: Partial<AnalyzeOptions> = {}, stdin: Readable = process.stdin): Promise<Aggregate> {
+  const analyzer = new Analyzer(options);
+  for (const p of paths) await readSource(await openSource(p, stdin), analyzer);
+  return analyzer.aggregate;
+}
