@@ -135,24 +135,23 @@ export class LineInput {
   }
 
   /**
-   * `last message repeated N times` (BSD syslogd, old rsyslog) and `message repeated N times: [ … ]`
-   * (rsyslog): the previous message N more times. After a line that was no event (or at the start
-   * of an input) the repetition is of nothing we count; the bracketed form is then read on its own.
+   * `last message repeated N times` (BSD syslogd, old rsyslog): the previous message N more times.
+   * `message repeated N times: [ msg ]` (rsyslog): `msg` N times, read with the outer line's header.
+   * A repetition of a line that was no event is nothing we count.
    */
   private pushRepeat(line: string, n: number): void {
     const agg = this.analyzer.aggregate;
-    let ev = this.lastEvent;
-    if (ev === null) {
-      const open = line.indexOf(': [');
-      const close = line.lastIndexOf(']');
-      if (open >= 0 && close > open) {
-        const inner = line.slice(open + 3, close).trim();
-        for (const p of this.analyzer.candidates) {
-          if (!p.sniff(inner)) continue;
-          const r = p.parse(inner, this.ctx);
-          if (isEvent(r)) ev = r;
-          break;
-        }
+    let ev: PacketEvent | null = this.lastEvent;
+    const open = line.indexOf(': [', line.indexOf(REPEATED));
+    const close = line.lastIndexOf(']');
+    if (open >= 0 && close > open) {
+      ev = null;
+      const inner = `${line.slice(0, line.indexOf(REPEATED))}${line.slice(open + 3, close).trim()}`;
+      for (const p of this.analyzer.candidates) {
+        if (!p.sniff(inner)) continue;
+        const r = p.parse(inner, this.ctx);
+        if (isEvent(r)) ev = r;
+        break;
       }
     }
     if (ev === null) {

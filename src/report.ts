@@ -6,6 +6,7 @@
  */
 import { ACTIONS, DIRECTIONS, type Aggregate, keyPort, keyProto, type PortStats, type SourceStats } from './aggregate.js';
 import { protoName } from './net/protocols.js';
+import { ipv4ToNumber } from './net/ip.js';
 import { serviceName } from './services.js';
 import type { Action, Direction, Family, RejectReason } from './types.js';
 
@@ -124,11 +125,12 @@ function sourceRow(s: SourceStats, topN: number): SourceRow {
   };
 }
 
-/** Addresses compare as IPv4 before IPv6, then numerically-ish by text: stable and readable. */
-function compareAddress(a: string, b: string): number {
+/** IPv4 before IPv6; IPv4 in numeric order, IPv6 by text: stable and readable. */
+export function compareAddress(a: string, b: string): number {
   const a6 = a.indexOf(':') >= 0;
   const b6 = b.indexOf(':') >= 0;
   if (a6 !== b6) return a6 ? 1 : -1;
+  if (!a6) return ipv4ToNumber(a) - ipv4ToNumber(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
