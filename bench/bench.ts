@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: the whole CLI (parse + aggregate + report) on generated logs, with lines/s, MB/s
+ * and peak RSS, beside the naive reference program (../shared/tools/naive-reference.mjs: split2,
+ * one regex per line, two Maps) on the same file in the same run.
+ *
+ *   npm run bench                          1 M iptables lines, every family, and the naive ratio
+ *   npm run bench -- --lines 4000000       the memory target: 4 M lines (~1 GB)
+ *   npm run bench -- --file big.log        your own file (no generation)
+ *   npm run bench -- --families iptables   only some families
+ *
+ * Targets (issue 2/3): no slower than the naive program on 1 M lines; peak RSS < 300 MB on 4 M lines;
+ * no family more than 2× slower per line than iptables. Generated files are cached in bench/out/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FAMILIES, generate, type BenchFamily } from './generate.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const root = process.cwd();
+const outDir = join(root, 'bench', 'out');
+const measure = join(root, 'dist', 'bench', 'measure.js');
+const cli = join(root, 'dist', 'src', 'cli', 'bin.js');
+const naive = resolve(root, '..', 'shared', 'tools', 'naive-reference.mjs');
+const lines = Number(arg('lines') ?? '1000000');
+const families = (arg('families')?.split(',') ?? [...FAMILIES]) as BenchFamily[];
+const runs = Number(arg('runs') ?? '3');
+
+interface Measured {
+  ms: number;
+  maxRssKb: number;
+  code: number;
+}
+
+function run(script: string, args: string[]): Measured {
+  // Best of `runs` for time (least disturbed by the machine); peak RSS of the same run.
+  let best: Measured | null = null;
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, [measure, script, ...args], {
+      stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+      maxBuffer: 1 << 20,
+    });
+    const m = JSON.parse(String(r.output[3]).trim().split('\n').pop() as string) as Measured;
+    if (best === null || m.ms < best.ms) best = m;
+  }
+  return best as Measured;
+}
+
+function row(name: string, file: string, n: number, m: Measured): string {
+  const mb = statSync(file).size / 1e6;
+  const s = m.ms / 1000;
+  return `${name.padEnd(28)} ${String(Math.round(n / s)).padStart(10)} lines/s ${(mb / s).toFixed(1).padStart(7)} MB/s ${(m.maxRssKb / 1024).toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s`;
+}
+
+async function fileFor(family: BenchFamily, n: number): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${family}-${n}.log`);
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file} …\n`);
+    await generate(file, { family, lines: n, seed: 1, distinctShare: 0.2 });
+  }
+  return file;
+}
+
+const given = arg('file');
+if (given !== undefined) {
+  const n = Number(spawnSync('wc', ['-l', given], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0]);
+  console.log(row('portscan-report', given, n, run(cli, [given])));
+  if (existsSync(naive)) console.log(row('naive reference', given, n, run(naive, [given])));
+} else {
+  const perLine: Record<string, number> = {};
+  for (const family of families) {
+    const file = await fileFor(family, lines);
+    const m = run(cli, ['--input-format', family === 'windows' ? 'windows' : 'auto', file]);
+    if (m.code > 1) throw new Error(`portscan-report failed on ${file} (exit ${m.code})`);
+    perLine[family] = m.ms / lines;
+    console.log(row(`portscan-report ${family}`, file, lines, m));
+    if (family === 'iptables' && existsSync(naive)) {
+      const nm = run(naive, [file]);
+      console.log(row('naive reference iptables', file, lines, nm));
+      console.log(`ratio: portscan-report takes ${(m.ms / nm.ms).toFixed(2)}× the naive program's time (target ≤ 1.00)`);
+    }
+  }
+  if (perLine.iptables !== undefined) {
+    for (const f of families) {
+      if (f !== 'iptables') console.log(`${f}: ${(perLine[f] / perLine.iptables).toFixed(2)}× iptables per line (target ≤ 2.00)`);
+    }
+  }
+}
