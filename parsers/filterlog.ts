@@ -141,6 +141,8 @@ export function parseFilterlog(line: string, ctx: ParseContext): ParseResult {
   // filterlog also logs its own troubles (`Failed to initialize: …`): not records, so not rejects.
   if (!hasCommas(line, msg, MIN_COMMAS)) return null;
 
+  // Variants as the oracle names them: RFC 5424, or the BSD layout (rsyslog's RFC 3339 stamps and
+  // a missing stamp keep that layout too).
   const ev = newEvent('filterlog', header.kind === 'rfc5424' ? 'rfc5424' : 'bsd-syslog');
   ev.time = header.time;
   return readRecord(line, msg, ev);

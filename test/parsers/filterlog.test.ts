@@ -229,7 +229,7 @@ describe('filterlog rejects', () => {
       'bad-timestamp',
     ],
     ['a truncated IPv4 header', `${head}4,truncated-ip=12,`, 'truncated'],
-  ])('%s → %s', (_name, line, reason) => {
+  ])('%s', (_name, line, reason) => {
     expect(parse(line)).toBe(reason);
   });
 });
