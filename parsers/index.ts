@@ -5,12 +5,16 @@
 import type { Parser } from '../src/types.js';
 import { iptablesParser } from './iptables.js';
 import { windowsParser } from './windows.js';
+import { filterlogParser } from './filterlog.js';
+import { pfParser } from './pf.js';
 
 export const parsers = {
   iptables: iptablesParser,
+  pf: pfParser,
+  filterlog: filterlogParser,
   windows: windowsParser,
 } satisfies Record<string, Parser>;
 
 export type LineFormat = keyof typeof parsers;
 
-export const detectionOrder: readonly Parser[] = [iptablesParser, windowsParser];
+export const detectionOrder: readonly Parser[] = [iptablesParser, filterlogParser, pfParser, windowsParser];

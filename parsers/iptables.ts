@@ -102,7 +102,7 @@ export function parseIptables(line: string, ctx: ParseContext): ParseResult {
 
   const protoAt = protoKey + 7;
   const protoEnd = tokenEnd(line, protoAt, limit);
-  ev.proto = protoNumber(line.slice(protoAt, protoEnd));
+  ev.proto = fastProto(line, protoAt, protoEnd);
   if (ev.proto < 0) return 'bad-protocol';
   at = protoEnd;
 
@@ -181,6 +181,16 @@ function numberAfter(line: string, key: string, from: number, limit: number): nu
   if (digits === 0) return -1;
   numEnd = i;
   return n;
+}
+
+/** TCP and UDP without a slice and a table lookup (most lines); the rest through protoNumber. */
+function fastProto(line: string, at: number, end: number): number {
+  if (end - at === 3 && line.charCodeAt(at + 1) === 67 && line.charCodeAt(at + 2) === 80) {
+    const c = line.charCodeAt(at);
+    if (c === 84) return 6; // TCP
+    if (c === 85) return 17; // UDP
+  }
+  return protoNumber(line.slice(at, end));
 }
 
 function address(text: string): string {
@@ -313,9 +323,19 @@ function readProxmox(line: string, fieldsAt: number, ctx: ParseContext, ev: Retu
  * host name never counts. Checked in order: ufw AUDIT, then block words, then allow words, then
  * EdgeOS rule names ending in -D] / -R] / -A].
  */
+let lastPrefix = '';
+let lastAction: Action = 'unknown';
+
 function actionOf(line: string, from: number, to: number): Action {
   if (to <= from) return 'unknown';
-  const p = line.slice(from, to).toLowerCase();
+  // Most lines of a log share their prefix: reuse the last answer (a pure function of the text).
+  if (to - from === lastPrefix.length && line.startsWith(lastPrefix, from)) return lastAction;
+  lastPrefix = line.slice(from, to);
+  lastAction = actionOfPrefix(lastPrefix.toLowerCase());
+  return lastAction;
+}
+
+function actionOfPrefix(p: string): Action {
   if (p.indexOf('audit') >= 0) return 'audit';
   if (
     p.indexOf('block') >= 0 ||

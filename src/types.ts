@@ -95,6 +95,9 @@ export interface ParseContext {
   timeZone: string;
   /** Free slots for a family's own per-input state, keyed by family. */
   state: Partial<Record<Family, unknown>>;
+  /** The last syslog stamp read and its time: lines of one second share it (see readBsdStamp). */
+  lastStamp: string;
+  lastStampTime: number;
 }
 
 /** A parser for one log family. `sniff` is a cheap test that the line may be this family's. */
@@ -134,11 +137,13 @@ export function isEvent(r: ParseResult): r is PacketEvent {
 }
 
 /** A parse context for one input: `referenceTime` is "now" for stdin, the file's mtime for files. */
-export function newParseContext(opts: Partial<Omit<ParseContext, 'state'>> = {}): ParseContext {
+export function newParseContext(opts: Partial<Pick<ParseContext, 'referenceTime' | 'year' | 'timeZone'>> = {}): ParseContext {
   return {
     referenceTime: opts.referenceTime ?? Date.now(),
     year: opts.year ?? -1,
     timeZone: opts.timeZone ?? '',
     state: {},
+    lastStamp: '',
+    lastStampTime: NaN,
   };
 }
