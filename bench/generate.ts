@@ -15,6 +15,8 @@ export const FAMILIES = ['iptables', 'filterlog', 'pf', 'windows'] as const;
 export type BenchFamily = (typeof FAMILIES)[number];
 
 const HEAD_PORTS = [23, 22, 445, 3389, 80, 8080, 1433, 443, 2323, 3306, 5900, 8443, 21, 25, 135, 139, 6379, 8088, 81, 5555, 7547, 3089, 37215, 52869, 9200];
+/** UDP probes go to UDP services (DNS, NTP, SNMP, SSDP, SIP, memcached, the 3074–3174 game range …). */
+const UDP_PORTS = [5060, 1900, 123, 53, 161, 11211, 137, 389, 3702, 5353, 3089, 3074, 27015, 19];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** mulberry32: small, fast, deterministic. */
@@ -139,8 +141,10 @@ export async function generate(path: string, o: GenerateOptions): Promise<number
           src = sources[Math.floor(Math.pow(rand(), 3) * sources.length)];
         }
         const head = rand() < 0.7;
-        const dpt = head ? HEAD_PORTS[Math.floor(Math.pow(rand(), 2) * HEAD_PORTS.length)] : 1 + Math.floor(rand() * 65535);
-        p = { time, src, dst: `203.0.113.${1 + (i % 4)}`, proto: rand() < 0.85 ? 'TCP' : 'UDP', spt: 1024 + Math.floor(rand() * 64511), dpt };
+        const udp = rand() < 0.15;
+        const list = udp ? UDP_PORTS : HEAD_PORTS;
+        const dpt = head ? list[Math.floor(Math.pow(rand(), 2) * list.length)] : 1 + Math.floor(rand() * 65535);
+        p = { time, src, dst: `203.0.113.${1 + (i % 4)}`, proto: udp ? 'UDP' : 'TCP', spt: 1024 + Math.floor(rand() * 64511), dpt };
       }
       line = formatLine(o.family, p, i);
     }
