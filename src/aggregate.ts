@@ -15,6 +15,7 @@
  * gives distinct probing sources per port without a second table.
  */
 import { ownAddress } from './net/ip.js';
+import { Timeline } from './timeline.js';
 import type { Action, Direction, Family, PacketEvent, RejectReason } from './types.js';
 
 export const ACTIONS: readonly Action[] = ['block', 'allow', 'audit', 'unknown'];
@@ -47,6 +48,8 @@ export function isProbe(ev: PacketEvent): boolean {
 export class PortStats {
   events = 0;
   probes = 0;
+  /** Inbound (or direction unknown) events the firewall allowed: probes let through. */
+  allowedIn = 0;
   readonly byAction = [0, 0, 0, 0];
   readonly byDirection = [0, 0, 0, 0];
   /** Distinct sources (all events), and distinct sources that sent at least one probe. */
@@ -110,6 +113,9 @@ export class Aggregate {
   readonly rejectSamples: RejectSample[] = [];
   firstSeen = NaN;
   lastSeen = NaN;
+  /** Packets read but outside the --since/--until window (not in any other figure). */
+  filteredEvents = 0;
+  readonly timeline = new Timeline();
   readonly ports = new Map<number, PortStats>();
   readonly sources = new Map<string, SourceStats>();
   /** Interned destination addresses: id → address. */
@@ -130,6 +136,7 @@ export class Aggregate {
 
     const dstId = this.internDestination(ev.dst);
     const key = portKey(ev.proto, ev.dstPort);
+    if (t === t) this.timeline.add(t, key, n, probe);
     let port = this.ports.get(key);
     if (port === undefined) {
       port = new PortStats(key);
@@ -138,6 +145,7 @@ export class Aggregate {
     port.events += n;
     if (probe) port.probes += n;
     port.byAction[ACTION_INDEX[ev.action]] += n;
+    if (ev.action === 'allow' && (ev.direction === 'in' || ev.direction === 'unknown')) port.allowedIn += n;
     port.byDirection[DIRECTION_INDEX[ev.direction]] += n;
     port.destinations.add(dstId);
     if (t === t) {

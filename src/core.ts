@@ -22,6 +22,12 @@ export interface AnalyzeOptions {
   timeZone: string;
   /** Year for stamps without one; -1 = infer per input. */
   year: number;
+  /**
+   * Time window, epoch ms: events with `since <= time < until` are counted; the others (and events
+   * without a time, when a window is set) only in `filteredEvents`. -Infinity / Infinity = open.
+   */
+  since: number;
+  until: number;
 }
 
 export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): AnalyzeOptions {
@@ -29,6 +35,8 @@ export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): Analyz
     inputFormat: o.inputFormat ?? 'auto',
     timeZone: o.timeZone ?? '',
     year: o.year ?? -1,
+    since: o.since ?? -Infinity,
+    until: o.until ?? Infinity,
   };
 }
 
@@ -48,11 +56,30 @@ export class Analyzer {
   readonly options: AnalyzeOptions;
   /** Parsers tried for each line, most specific first. */
   readonly candidates: readonly Parser[];
+  private readonly since: number;
+  private readonly until: number;
+  private readonly windowed: boolean;
 
   constructor(options: Partial<AnalyzeOptions> = {}) {
     this.options = normalizeAnalyzeOptions(options);
     const f = this.options.inputFormat;
     this.candidates = f === 'auto' || f === 'pflog' ? detectionOrder : [parsers[f]];
+    this.since = this.options.since;
+    this.until = this.options.until;
+    this.windowed = this.since !== -Infinity || this.until !== Infinity;
+  }
+
+  /** Count an event, or only note it as filtered when it falls outside the time window. */
+  addEvent(ev: PacketEvent): void {
+    if (this.windowed) {
+      const t = ev.time;
+      // NaN fails both comparisons: an event without a time cannot be placed in a window.
+      if (!(t >= this.since && t < this.until)) {
+        this.aggregate.filteredEvents += ev.count;
+        return;
+      }
+    }
+    this.aggregate.addEvent(ev);
   }
 
   /** Start a new input (a file or a stream). `referenceTime` anchors stamps without a year. */
@@ -124,7 +151,7 @@ export class LineInput {
       result = 'malformed' as const;
     }
     if (isEvent(result)) {
-      agg.addEvent(result);
+      this.analyzer.addEvent(result);
       this.lastEvent = result;
     } else if (result === null) {
       agg.ignoredLines++;
@@ -158,7 +185,7 @@ export class LineInput {
       agg.ignoredLines++;
       return;
     }
-    agg.addEvent({ ...ev, count: n });
+    this.analyzer.addEvent({ ...ev, count: n });
   }
 }
 

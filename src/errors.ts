@@ -8,6 +8,10 @@ export const ERROR_EXIT_CODES = {
   INPUT_UNREADABLE: 2,
   INPUT_CORRUPT: 2,
   OUTPUT_UNWRITABLE: 2,
+  /** `--state FILE` is damaged, of another program, or of another state version. */
+  STATE_CORRUPT: 2,
+  STATE_UNREADABLE: 2,
+  STATE_UNWRITABLE: 2,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_EXIT_CODES;

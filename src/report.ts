@@ -9,6 +9,8 @@ import { protoName } from './net/protocols.js';
 import { ipv4ToNumber } from './net/ip.js';
 import { serviceName } from './services.js';
 import type { Action, Direction, Family, RejectReason } from './types.js';
+import { HOUR_MS, type Timeline } from './timeline.js';
+import { startOfDayIn } from './time/window.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -25,6 +27,23 @@ export interface ReportSummary {
   lastSeen: string | null;
   /** The zone assumed for stamps that carry no offset. */
   timeZone: string;
+  /** Events (packets) outside the time window: read, but in no other figure. */
+  filteredEvents: number;
+  /** The --since/--until window (ISO, null = open), or null when none was given. */
+  window: { since: string | null; until: string | null } | null;
+}
+
+/** Counts per hour (or per day, in the report's zone, for spans over a week), oldest first. */
+export interface TimelineReport {
+  unit: 'hour' | 'day';
+  /** Start of each bucket, ISO 8601 UTC; every bucket from the first event to the last. */
+  buckets: string[];
+  events: number[];
+  probes: number[];
+  /** The busiest ports (by events), events per bucket. */
+  ports: { proto: string; port: number | null; events: number[] }[];
+  /** True when per-port cells of quiet ports were dropped to bound memory (totals stay exact). */
+  portsPartial: boolean;
 }
 
 export interface PortRow {
@@ -64,6 +83,7 @@ export interface Report {
   summary: ReportSummary;
   ports: PortRow[];
   sources: SourceRow[];
+  timeline: TimelineReport | null;
 }
 
 export interface ReportOptions {
@@ -76,6 +96,84 @@ export interface ReportOptions {
   /** Ports listed per source. */
   sourceTopPorts: number;
   timeZone: string;
+  /** The time window given, epoch ms (±Infinity = open); omitted when none. */
+  window?: { since: number; until: number };
+  /** Ports drawn in the timeline (default TIMELINE_PORTS). */
+  timelinePorts?: number;
+}
+
+/** Ports with a line of their own in the timeline. */
+export const TIMELINE_PORTS = 5;
+
+/** Spans up to this many hours are shown per hour; longer ones per day. */
+export const HOURLY_SPAN_LIMIT = 7 * 24;
+
+/**
+ * Dense buckets from the first event's to the last's. Days are days of `timeZone` (where a zone's
+ * offset is not whole hours, an hour counts on the day its start falls in).
+ */
+export function buildTimeline(agg: Aggregate, timeZone: string, topPorts: number): TimelineReport | null {
+  const tl: Timeline = agg.timeline;
+  if (tl.hours.size === 0) return null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const h of tl.hours.keys()) {
+    if (h < first) first = h;
+    if (h > last) last = h;
+  }
+  const unit = last - first < HOURLY_SPAN_LIMIT ? 'hour' : 'day';
+  const starts: number[] = [];
+  if (unit === 'hour') {
+    for (let h = first; h <= last; h++) starts.push(h * HOUR_MS);
+  } else {
+    const end = startOfDayIn(last * HOUR_MS, 0, timeZone);
+    for (let d = startOfDayIn(first * HOUR_MS, 0, timeZone); d <= end; d = startOfDayIn(d, -1, timeZone)) starts.push(d);
+  }
+  const index = new Map<number, number>();
+  const bucketOf = (hour: number): number => {
+    if (unit === 'hour') return hour - first;
+    let i = index.get(hour);
+    if (i === undefined) {
+      const t = hour * HOUR_MS;
+      // Binary search: the last start <= t.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid] <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      i = lo;
+      index.set(hour, i);
+    }
+    return i;
+  };
+  const ranked = topBy(agg.ports.values(), (a, b) => b.events - a.events || a.key - b.key, topPorts);
+  const portIndex = new Map(ranked.map((p, i) => [p.key, i]));
+  const events = new Array<number>(starts.length).fill(0);
+  const probes = new Array<number>(starts.length).fill(0);
+  const perPort = ranked.map(() => new Array<number>(starts.length).fill(0));
+  for (const h of tl.hours.values()) {
+    const i = bucketOf(h.hour);
+    events[i] += h.events;
+    probes[i] += h.probes;
+    for (const [key, j] of portIndex) perPort[j][i] += h.ports.get(key) ?? 0;
+  }
+  return {
+    unit,
+    buckets: starts.map((t) => new Date(t).toISOString()),
+    events,
+    probes,
+    ports: ranked.map((p, j) => {
+      const port = keyPort(p.key);
+      return { proto: protoName(keyProto(p.key)), port: port < 0 ? null : port, events: perPort[j] };
+    }),
+    portsPartial: tl.portsPartial,
+  };
+}
+
+function isoBound(t: number): string | null {
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
 function iso(t: number): string | null {
@@ -189,8 +287,11 @@ export function buildReport(agg: Aggregate, o: ReportOptions): Report {
       firstSeen: iso(agg.firstSeen),
       lastSeen: iso(agg.lastSeen),
       timeZone: o.timeZone,
+      filteredEvents: agg.filteredEvents,
+      window: o.window === undefined ? null : { since: isoBound(o.window.since), until: isoBound(o.window.until) },
     },
     ports,
     sources,
+    timeline: buildTimeline(agg, o.timeZone, o.timelinePorts ?? TIMELINE_PORTS),
   };
 }

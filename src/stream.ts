@@ -6,8 +6,9 @@
  * sync core and returns undefined, so no per-line stream event is emitted (the per-line 'data' path
  * is what makes a naive split2 pipeline slow).
  */
-import { promises as fsp } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { promises as fsp, type Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import split2 from 'split2';
 import type { Analyzer } from './core.js';
@@ -26,32 +27,129 @@ export interface InputSource {
   stream: Readable;
   /** Anchor for stamps without a year: the file's mtime, or now for stdin. */
   referenceTime: number;
+  /** Bytes of the file this source will read (for progress); -1 for stdin and unknown. */
+  size?: number;
+  /**
+   * Decoded bytes to drop before the first line (where an earlier run stopped in a compressed file;
+   * a plain file is simply opened at its offset instead). 0 when reading from the start.
+   */
+  skip?: number;
+  /** Called with the raw (file) bytes of each chunk read, for the progress line. */
+  onBytes?: (n: number) => void;
+}
+
+/**
+ * Which part of a file to read, for incremental runs. Offsets count decoded bytes: for a plain file
+ * the file position, for a gzip file the position in its uncompressed content (a gzip file cannot
+ * be entered in the middle, so it is decompressed from the start and the first `offset` bytes are
+ * dropped; it is complete, so it is read to its end).
+ */
+export interface ReadRange {
+  offset: number;
+  /**
+   * Plain files: stop after the last newline before the size seen at open, so a line still being
+   * written (and anything appended while we read) waits for the next run.
+   */
+  completeLinesOnly: boolean;
+}
+
+/** What openSource learnt about a file besides its stream. */
+export interface OpenedFile {
+  source: InputSource;
+  compressed: boolean;
+  pcap: boolean;
+  /** Size at open. */
+  size: number;
+  stats: Stats;
+  /** Plain files: the file position one past the last byte the stream delivers. */
+  end: number;
 }
 
 /** Open a path (or `-`) for reading; fails with a one-line ReportError naming the file. */
 export async function openSource(path: string, stdin: Readable): Promise<InputSource> {
-  if (path === STDIN) return { name: '(stdin)', stream: stdin, referenceTime: Date.now() };
-  let mtime: number;
+  if (path === STDIN) return { name: '(stdin)', stream: stdin, referenceTime: Date.now(), size: -1 };
+  return (await openFile(path, { offset: 0, completeLinesOnly: false })).source;
+}
+
+/** Fail now, with a one-line ReportError, if `path` cannot be opened for reading. */
+export async function checkReadable(path: string): Promise<void> {
+  (await openFile(path, { offset: 0, completeLinesOnly: false })).source.stream.destroy();
+}
+
+/** Open a file for reading the part `range` names. */
+export async function openFile(path: string, range: ReadRange): Promise<OpenedFile> {
+  let fh: FileHandle | null = null;
   try {
     const st = await fsp.stat(path);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    mtime = st.mtimeMs;
     // Open now, so a permission problem is reported before any output.
-    const fh = await fsp.open(path, 'r');
-    return { name: path, stream: fh.createReadStream({ highWaterMark: 256 * 1024 }), referenceTime: mtime };
+    fh = await fsp.open(path, 'r');
+    const size = st.size;
+    const magic = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(magic, 0, 4, 0);
+    const compressed = bytesRead >= 2 && magic[0] === GZIP_MAGIC_0 && magic[1] === GZIP_MAGIC_1;
+    const pcap = bytesRead === 4 && isPcapMagic(magic);
+    const base = { name: path, referenceTime: st.mtimeMs, size };
+    if (compressed || range.offset === 0 && !range.completeLinesOnly) {
+      const stream = fh.createReadStream({ highWaterMark: READ_CHUNK });
+      return { source: { ...base, stream, skip: compressed ? range.offset : 0 }, compressed, pcap, size, stats: st, end: size };
+    }
+    if (pcap) throw new ReportError('INPUT_CORRUPT', `${path}: binary pflog cannot be read incrementally (--state reads text logs; run without it)`);
+    const start = Math.min(range.offset, size);
+    const end = range.completeLinesOnly ? await endOfLastLine(fh, start, size) : size;
+    let stream: Readable;
+    if (end > start) {
+      stream = fh.createReadStream({ start, end: end - 1, highWaterMark: READ_CHUNK });
+    } else {
+      await fh.close();
+      stream = Readable.from([]);
+    }
+    return { source: { ...base, size: end - start, stream, skip: 0 }, compressed, pcap, size, stats: st, end };
   } catch (err) {
+    await fh?.close().catch(() => undefined);
+    if (err instanceof ReportError) throw err;
     throw describeSystemError(path, err);
   }
+}
+
+const READ_CHUNK = 256 * 1024;
+const BACKWARD_BLOCK = 64 * 1024;
+
+/** One past the last newline in [start, end) of the file, or `start` when there is none. */
+async function endOfLastLine(fh: FileHandle, start: number, end: number): Promise<number> {
+  const buf = Buffer.alloc(BACKWARD_BLOCK);
+  let hi = end;
+  while (hi > start) {
+    const lo = Math.max(start, hi - BACKWARD_BLOCK);
+    const { bytesRead } = await fh.read(buf, 0, hi - lo, lo);
+    const k = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (k >= 0) return lo + k + 1;
+    hi = lo;
+  }
+  return start;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
+/** Bytes kept at each end of a decoded stream, for the cursor's hashes (see src/state/cursor.ts). */
+export const EDGE_BYTES = 4096;
+
+export interface ReadResult {
+  /** Decoded bytes passed to the line splitter (after `skip`). */
+  bytes: number;
+  /** Decoded length of the whole content read (`skip` + `bytes`). */
+  length: number;
+  /** The first and last EDGE_BYTES of the decoded content (whole content, skipped part included). */
+  head: Buffer;
+  tail: Buffer;
+}
+
 /**
  * Read one source into the analyzer. Gzip is unwrapped (by magic bytes, also nested in a
  * `.gz` of a pflog). Resolves when every line has been pushed.
  */
-export async function readSource(src: InputSource, analyzer: Analyzer): Promise<void> {
+export async function readSource(src: InputSource, analyzer: Analyzer): Promise<ReadResult> {
   const input = analyzer.openInput(src.name, src.referenceTime);
   // A string matcher splits faster than /\r?\n/; the core strips the CR of CRLF lines.
   const splitter = split2('\n', (line: string) => {
@@ -60,21 +158,23 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
   }, { maxLength: MAX_LINE_LENGTH, skipOverflow: true } as split2.Options);
   // split2 keeps its overflow state on the stream; read it to count what it skips.
   const overflowing = () => (splitter as unknown as { overflow: boolean }).overflow;
+  const raw = src.onBytes === undefined ? src.stream : counted(src.stream, src.onBytes);
 
-  let head = await peek(src.stream, src.name);
+  let head = await peek(raw, src.name);
   if (head.chunk !== null && head.chunk.length >= 2 && head.chunk[0] === GZIP_MAGIC_0 && head.chunk[1] === GZIP_MAGIC_1) {
     head = await peek(gunzip(head.rest, src.name), src.name);
   }
+  const edges = new Edges(src.skip ?? 0);
   const format = analyzer.options.inputFormat;
   const pcap = head.chunk !== null && isPcapMagic(head.chunk);
   if (pcap && (format === 'auto' || format === 'pflog')) {
-    await readPcap(head.rest, src.name, analyzer);
-    return;
+    await readPcap(edges.take(head.rest), src.name, analyzer);
+    return edges.result();
   }
   if (format === 'pflog') {
     throw new ReportError('INPUT_CORRUPT', `${src.name}: not a pcap file (--input-format pflog reads binary /var/log/pflog)`);
   }
-  const bytes = head.rest;
+  const bytes = edges.take(head.rest);
 
   let wasOverflowing = false;
   try {
@@ -96,6 +196,47 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
     splitter.on('error', reject);
     splitter.end(resolve);
   });
+  return edges.result();
+}
+
+/**
+ * Drops the first `skip` decoded bytes and keeps the first and last EDGE_BYTES of everything
+ * (per chunk, never per line).
+ */
+class Edges {
+  private length = 0;
+  private delivered = 0;
+  private headBuf = Buffer.alloc(0);
+  private tailBuf = Buffer.alloc(0);
+  constructor(private readonly skip: number) {}
+
+  async *take(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      const at = this.length;
+      this.length += chunk.length;
+      if (this.headBuf.length < EDGE_BYTES) this.headBuf = Buffer.concat([this.headBuf, chunk.subarray(0, EDGE_BYTES - this.headBuf.length)]);
+      this.tailBuf =
+        chunk.length >= EDGE_BYTES
+          ? Buffer.from(chunk.subarray(chunk.length - EDGE_BYTES))
+          : Buffer.concat([this.tailBuf, chunk]).subarray(-EDGE_BYTES);
+      if (this.length <= this.skip) continue;
+      const out = at >= this.skip ? chunk : chunk.subarray(this.skip - at);
+      this.delivered += out.length;
+      yield out;
+    }
+  }
+
+  result(): ReadResult {
+    return { bytes: this.delivered, length: this.length, head: this.headBuf, tail: Buffer.from(this.tailBuf) };
+  }
+}
+
+async function* counted(stream: AsyncIterable<Buffer | string>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    const b = toBuffer(chunk);
+    onBytes(b.length);
+    yield b;
+  }
 }
 
 /** Take the first chunk of a stream and give back an iterable that replays it, then the rest. */
@@ -150,7 +291,7 @@ async function readPcap(bytes: AsyncIterable<Buffer>, name: string, analyzer: An
   const decoder = new PcapDecoder({
     onEvent: (ev) => {
       agg.lines++;
-      agg.addEvent(ev);
+      analyzer.addEvent(ev);
     },
     onReject: (reason, record, detail) => {
       agg.lines++;
@@ -164,4 +305,40 @@ async function readPcap(bytes: AsyncIterable<Buffer>, name: string, analyzer: An
     throw describeSystemError(name, err);
   }
   decoder.end();
+}
+
+/**
+ * Decoded bytes [from, to) of a file: gunzipped when it is gzip, else read in place. Shorter when
+ * the content ends first. For the cursor's hashes; stops decompressing at `to`.
+ */
+export async function readDecodedSlice(path: string, from: number, to: number): Promise<Buffer> {
+  if (to <= from) return Buffer.alloc(0);
+  const fh = await fsp.open(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    if (!(bytesRead === 2 && magic[0] === GZIP_MAGIC_0 && magic[1] === GZIP_MAGIC_1)) {
+      const buf = Buffer.alloc(to - from);
+      const r = await fh.read(buf, 0, to - from, from);
+      return buf.subarray(0, r.bytesRead);
+    }
+    const parts: Buffer[] = [];
+    let at = 0;
+    const z = fh.createReadStream({ autoClose: false }).pipe(createGunzip());
+    try {
+      for await (const out of z as AsyncIterable<Buffer>) {
+        const end = at + out.length;
+        if (end > from) parts.push(out.subarray(Math.max(0, from - at), Math.min(out.length, to - at)));
+        at = end;
+        if (at >= to) break;
+      }
+    } catch {
+      // A truncated or corrupt gzip file: what decoded so far is what it has.
+    } finally {
+      z.destroy();
+    }
+    return Buffer.concat(parts);
+  } finally {
+    await fh.close();
+  }
 }

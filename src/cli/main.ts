@@ -3,25 +3,32 @@
  * exit code and never calls process.exit, so tests run it in-process.
  *
  * Exit codes: 0 report written; 1 input read but no firewall event found; 2 usage, I/O or
- * unreadable input; 3 internal error (a bug). A closed stdout (`| head`) is success.
+ * unreadable input; 3 internal error (a bug); 4 a --fail-on condition held (the report is written
+ * too). A closed stdout (`| head`) is success.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import yargs from 'yargs';
 import { Analyzer } from '../core.js';
 import { ReportError } from '../errors.js';
 import { reporters } from '../reports/index.js';
 import { num } from '../reports/format.js';
-import { openSource, readSource, STDIN, type InputSource } from '../stream.js';
+import { checkReadable, openFile, openSource, readSource, STDIN, type ReadRange } from '../stream.js';
 import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
+import { evaluateAlerts, probedPorts } from '../alerts.js';
+import { cursorAfter, planReads, type FileCursor, type PlannedRead } from '../state/cursor.js';
+import { emptyState, loadState, saveState } from '../state/state-file.js';
+import { newestEventTime } from '../time/newest.js';
+import { needsAnchor, resolveWindow } from '../time/window.js';
+import { Progress, wantProgress } from './progress.js';
 import { VERSION } from '../version.js';
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
+  stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
 }
 
@@ -29,6 +36,8 @@ export const EXIT_OK = 0;
 export const EXIT_NO_EVENTS = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
+/** A --fail-on condition held. Not 1: a check must tell "something to look at" from "nothing parsed". */
+export const EXIT_ALERT = 4;
 
 const NAME = 'portscan-report';
 
@@ -48,7 +57,9 @@ function parser() {
     .example(`${NAME} /var/log/kern.log /var/log/kern.log.1.gz`, 'files, gzip recognised by content')
     .example(`${NAME} --format json ufw.log | jq .summary`, 'the JSON contract, for scripts')
     .example(`${NAME} --format csv --table sources -o sources.csv ufw.log`, 'a spreadsheet')
-    .epilogue('Exit codes: 0 report written, 1 no firewall event found, 2 usage or input error, 3 internal error.')
+    .example(`${NAME} --state ~/.cache/${NAME}/state.json --quiet --fail-on new-port /var/log/ufw.log`, 'cron: only what is new')
+    .example(`${NAME} --since yesterday --until today --format html -o day.html ufw.log*`, 'one day, as a web page')
+    .epilogue('Exit codes: 0 report written, 1 no firewall event found, 2 usage or input error, 3 internal error, 4 a --fail-on condition held.')
     .strictOptions()
     .help('help')
     .alias('help', 'h')
@@ -78,14 +89,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     if (parsed.kind === 'error') throw new ReportError('USAGE', parsed.message);
-    const opts = checkOptions(parsed.raw);
+    const now = Date.now();
+    const opts = checkOptions(parsed.raw, now);
     if (opts.files.length === 0) {
       if (io.stdin.isTTY) {
         throw new ReportError('USAGE', 'no input: give log files, or pipe a log in (e.g. cat /var/log/ufw.log | portscan-report)');
       }
       opts.files = [STDIN];
     }
-    return await run(opts, io);
+    return await run(opts, io, now);
   } catch (err) {
     if (err instanceof ReportError) {
       io.stderr.write(`${NAME}: ${err.message}\n`);
@@ -97,22 +109,99 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function run(opts: CliOptions, io: CliIo): Promise<number> {
-  const analyzer = new Analyzer({ inputFormat: opts.inputFormat, timeZone: opts.timeZone, year: opts.year });
-  // Open every input first: a missing file is reported before any work or output.
-  const sources: InputSource[] = [];
-  for (const f of opts.files) sources.push(await openSource(f, io.stdin));
-  for (const src of sources) await readSource(src, analyzer);
+async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
+  const incremental = opts.state !== null;
+  const stdinGiven = opts.files.includes(STDIN);
+  if (incremental && stdinGiven) {
+    throw new ReportError('USAGE', '--state: standard input cannot be read incrementally (there is no offset to come back to); give the log files (e.g. --state state.json /var/log/ufw.log)');
+  }
+  // Check every input first: a missing file is reported before any work or output.
+  for (const f of opts.files) if (f !== STDIN) await checkReadable(f);
+  const state = opts.state === null ? null : opts.resetState ? emptyState() : await loadState(opts.state);
+
+  let reads: PlannedRead[];
+  let warnings: string[] = [];
+  if (state !== null) {
+    const plan = await planReads(opts.files.map((f) => resolve(f)), state.files);
+    reads = plan.reads;
+    warnings = plan.warnings;
+  } else {
+    const whole: ReadRange = { offset: 0, completeLinesOnly: false };
+    reads = opts.files.map((f) => ({ input: f, file: f, range: whole, rotated: false, unchanged: null }));
+  }
+
+  let anchor = now;
+  if (needsAnchor(opts.since, opts.until) && opts.relativeTo === 'newest') {
+    if (stdinGiven) {
+      throw new ReportError('USAGE', '--since/--until: a duration counts back from the newest event, and standard input cannot be read twice to find it; add --relative-to now, or give files');
+    }
+    anchor = await newestEventTime(
+      reads.filter((r) => r.unchanged === null).map((r) => ({ file: r.file, offset: r.range.offset })),
+      { inputFormat: opts.inputFormat, timeZone: opts.timeZone, year: opts.year },
+    );
+  }
+  const window = opts.since === null && opts.until === null ? undefined : resolveWindow(opts.since, opts.until, anchor);
+  const analyzer = new Analyzer({ inputFormat: opts.inputFormat, timeZone: opts.timeZone, year: opts.year, ...window });
+
+  let progress: Progress | null = null;
+  if (io.stderr.isTTY === true) {
+    let total = 0;
+    for (const r of reads) if (r.file !== STDIN && r.unchanged === null) total += Math.max(0, (await fsp.stat(r.file)).size - r.range.offset);
+    if (wantProgress(true, total)) progress = new Progress(io.stderr, total, () => analyzer.aggregate.lines);
+  }
+  const cursors: FileCursor[] = [];
+  try {
+    for (const r of reads) {
+      if (r.unchanged !== null) {
+        cursors.push(r.unchanged);
+        continue;
+      }
+      if (r.file === STDIN) {
+        await readSource(await openSource(STDIN, io.stdin), analyzer);
+        continue;
+      }
+      const opened = await openFile(r.file, r.range);
+      if (progress !== null) opened.source.onBytes = progress.add;
+      const result = await readSource(opened.source, analyzer);
+      // A rotated gzip file is complete: once its rest is read there is nothing to come back to.
+      if (state !== null && !(r.rotated && opened.compressed)) {
+        cursors.push(await cursorAfter(r, opened.stats, opened.compressed, opened.end, result));
+      }
+    }
+  } finally {
+    progress?.done();
+  }
 
   const agg = analyzer.aggregate;
+  const reasons = evaluateAlerts(opts.failOn, agg, { knownPorts: state?.existed === true ? new Set(state.ports.keys()) : null });
+  const matters = opts.failOn.length > 0 ? reasons.length > 0 : agg.events > 0;
+  const silent = opts.quiet && !matters;
+  const chart = opts.output === null && io.stdout.isTTY === true;
   const color = opts.output === null && decideColor(opts.color, io.stdout.isTTY === true, io.env);
-  const report = reporters[opts.format](agg, { top: opts.top, table: opts.table, color, timeZone: opts.displayZone });
-  if (opts.output === null) await writeStream(io.stdout, report);
-  else await writeFileAtomic(opts.output, report);
+  const report = reporters[opts.format](agg, { top: opts.top, table: opts.table, color, timeZone: opts.displayZone, chart, window });
+  if (opts.output !== null) await writeFileAtomic(opts.output, report);
+  else if (!silent) await writeStream(io.stdout, report);
 
-  writeParseSummary(analyzer, io.stderr);
-  if (agg.events === 0) {
-    writeNothingFound(analyzer, io.stderr);
+  // Only now that the report is out: a run killed before this line reports the same lines again
+  // next time (temp file + rename: the old state stays whole), it never loses one.
+  if (state !== null && opts.state !== null) {
+    for (const [port, seen] of probedPorts(agg)) {
+      const before = state.ports.get(port);
+      if (before === undefined || before < seen) state.ports.set(port, seen);
+    }
+    await saveState(opts.state, { ...state, files: cursors }, new Date(now));
+  }
+
+  for (const w of warnings) io.stderr.write(`${NAME}: warning: ${w}\n`);
+  if (!silent) writeParseSummary(analyzer, io.stderr);
+  if (reasons.length > 0) {
+    io.stderr.write(`${NAME}: alert: ${reasons.join('; ')}\n`);
+    return EXIT_ALERT;
+  }
+  // Nothing appended since the last incremental run is the normal case, not a failure.
+  const nothingRead = state !== null && agg.lines === 0;
+  if (agg.events === 0 && agg.filteredEvents === 0 && !nothingRead) {
+    if (!silent) writeNothingFound(analyzer, io.stderr);
     return EXIT_NO_EVENTS;
   }
   return EXIT_OK;

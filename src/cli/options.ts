@@ -7,9 +7,14 @@ import { ReportError } from '../errors.js';
 import { CSV_TABLES, type CsvTable } from '../reports/csv.js';
 import { REPORT_FORMATS, type ReportFormat } from '../reports/index.js';
 import { isValidTimeZone, machineTimeZone } from '../time/stamps.js';
+import { parseTimeBound, type TimeBound } from '../time/window.js';
+import { ALERT_FORMS, parseAlertConditions, type AlertCondition } from '../alerts.js';
 
 export const COLOR_MODES = ['auto', 'always', 'never'] as const;
 export type ColorMode = (typeof COLOR_MODES)[number];
+
+export const RELATIVE_TO = ['newest', 'now'] as const;
+export type RelativeTo = (typeof RELATIVE_TO)[number];
 
 /** yargs option definitions; `--help` is generated from these. */
 export const OPTION_TABLE = {
@@ -53,6 +58,38 @@ export const OPTION_TABLE = {
     type: 'string',
     describe: 'Year of syslog stamps that have none (default: inferred per file)',
   },
+  since: {
+    type: 'string',
+    describe: 'Only events at or after: ISO date/time, today, yesterday, or a duration (30m, 24h, 7d, 2w) back from the newest event',
+  },
+  until: {
+    type: 'string',
+    describe: 'Only events before (same forms as --since)',
+  },
+  'relative-to': {
+    type: 'string',
+    describe: `What durations count back from: ${RELATIVE_TO.join(', ')}`,
+    default: 'newest',
+  },
+  state: {
+    type: 'string',
+    describe: 'Incremental run: report only what was appended since the last run with this state FILE (rotation-aware)',
+  },
+  'reset-state': {
+    type: 'boolean',
+    describe: 'Start the --state file over (also when it is damaged): report the files from the start',
+    default: false,
+  },
+  'fail-on': {
+    type: 'string',
+    describe: `Exit 4 with a reason on stderr when a condition holds (comma list): ${ALERT_FORMS.join(', ')}`,
+  },
+  quiet: {
+    alias: 'q',
+    type: 'boolean',
+    describe: 'Print nothing when there is nothing new (or, with --fail-on, no condition holds)',
+    default: false,
+  },
 } as const;
 
 export interface CliOptions {
@@ -69,6 +106,14 @@ export interface CliOptions {
   /** The zone reports name and display in. */
   displayZone: string;
   year: number;
+  since: TimeBound | null;
+  until: TimeBound | null;
+  relativeTo: RelativeTo;
+  /** State file of incremental runs, or null. */
+  state: string | null;
+  resetState: boolean;
+  failOn: AlertCondition[];
+  quiet: boolean;
 }
 
 /** Raw yargs values, before check(). */
@@ -83,6 +128,13 @@ export interface RawOptions {
   'input-format'?: string;
   tz?: string;
   year?: string;
+  since?: string;
+  until?: string;
+  'relative-to'?: string;
+  state?: string;
+  'reset-state'?: boolean;
+  'fail-on'?: string;
+  quiet?: boolean;
 }
 
 function usage(message: string): ReportError {
@@ -104,8 +156,17 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
   return n;
 }
 
+function timeBound(flag: string, value: string | undefined, now: number, tz: string): TimeBound | null {
+  if (value === undefined) return null;
+  const b = parseTimeBound(value, now, tz);
+  if (b === null) {
+    throw usage(`--${flag}: '${value}' is not a time: give an ISO date or time, today, yesterday, now, or a duration such as 30m, 24h, 7d, 2w (e.g. --${flag} 2024-03-01T08:00, --${flag} 24h)`);
+  }
+  return b;
+}
+
 /** Validate and default everything once. Throws a USAGE ReportError naming the flag. */
-export function checkOptions(raw: RawOptions): CliOptions {
+export function checkOptions(raw: RawOptions, now: number = Date.now()): CliOptions {
   const format = oneOf('format', raw.format, REPORT_FORMATS, '--format json');
   const table = oneOf('table', raw.table, CSV_TABLES, '--format csv --table sources');
   const top = wholeNumber('top', raw.top, 0, 1_000_000, '--top 50') ?? (format === 'text' ? 20 : 0);
@@ -119,6 +180,16 @@ export function checkOptions(raw: RawOptions): CliOptions {
   }
   if (raw.output === '') throw usage('--output: needs a file name (e.g. -o report.txt)');
   const files = (raw.files ?? raw._.map(String)).map(String);
+  const since = timeBound('since', raw.since, now, timeZone);
+  const until = timeBound('until', raw.until, now, timeZone);
+  const relativeTo = oneOf('relative-to', raw['relative-to'], RELATIVE_TO, '--relative-to now');
+  if (raw.state === '') throw usage('--state: needs a file name (e.g. --state ~/.cache/portscan-report/state.json)');
+  const state = raw.state ?? null;
+  if (raw['reset-state'] === true && state === null) throw usage('--reset-state: needs --state FILE (e.g. --state state.json --reset-state)');
+  const failOn = raw['fail-on'] === undefined ? [] : parseAlertConditions(raw['fail-on']);
+  if (failOn.some((c) => c.kind === 'new-port') && state === null) {
+    throw usage('--fail-on new-port: needs --state FILE, where the ports seen so far are kept (e.g. --state state.json --fail-on new-port)');
+  }
   return {
     files,
     format,
@@ -130,6 +201,13 @@ export function checkOptions(raw: RawOptions): CliOptions {
     timeZone,
     displayZone: timeZone || machineTimeZone(),
     year,
+    since,
+    until,
+    relativeTo,
+    state,
+    resetState: raw['reset-state'] === true,
+    failOn,
+    quiet: raw.quiet === true,
   };
 }
 

@@ -15,6 +15,10 @@ export interface RenderOptions {
   color: boolean;
   /** Zone that stamps without offset were read in, and that the text report shows times in. */
   timeZone: string;
+  /** Draw the timeline chart in the text report (decided once: stdout is a terminal). */
+  chart?: boolean;
+  /** The --since/--until window, epoch ms, when one was given. */
+  window?: { since: number; until: number };
 }
 
 export type Reporter = (agg: Aggregate, o: RenderOptions) => string;
@@ -26,17 +30,17 @@ export const reporters = {
   text: (agg, o) =>
     renderText(
       // Ports are few: the text renderer ranks them itself (probes first, other traffic apart).
-      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: 3, timeZone: o.timeZone }),
-      { top: o.top, color: o.color, timeZone: o.timeZone },
+      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: 3, timeZone: o.timeZone, window: o.window }),
+      { top: o.top, color: o.color, timeZone: o.timeZone, chart: o.chart === true },
     ),
   csv: (agg, o) =>
     renderCsv(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone }),
+      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
       o.table,
     ),
   json: (agg, o) =>
     renderJson(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone }),
+      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
     ),
 } satisfies Record<string, Reporter>;
 

@@ -3,7 +3,7 @@
  * (inbound, blocked or no action logged), allowed and outbound traffic apart, the parse summary
  * last. Colour is decided once by the CLI; this renderer only gets a boolean.
  */
-import type { PortRow, Report, SourceRow } from '../report.js';
+import type { PortRow, Report, SourceRow, TimelineReport } from '../report.js';
 import { cell, num, portLabel, wallTime } from './format.js';
 
 export interface TextOptions {
@@ -12,6 +12,8 @@ export interface TextOptions {
   color: boolean;
   /** Zone to show times in (IANA name). */
   timeZone: string;
+  /** Draw the timeline as a chart (only on a terminal: block characters do not belong in mail). */
+  chart?: boolean;
 }
 
 export function renderText(report: Report, o: TextOptions): string {
@@ -32,6 +34,13 @@ export function renderText(report: Report, o: TextOptions): string {
     `Probes: ${num(s.probes)} (inbound, blocked or no action logged) on ${num(probePorts.length)} ports`,
   );
   out.push(`Other traffic: ${num(s.events - s.probes)} events allowed, audited, outbound or forwarded`);
+  if (s.window !== null) {
+    const bound = (b: string | null, open: string) => (b === null ? open : wallTime(b, o.timeZone));
+    out.push(
+      `Window: ${bound(s.window.since, 'start')} to ${bound(s.window.until, 'end')} (${o.timeZone}); ${num(s.filteredEvents)} events outside it not counted`,
+    );
+  }
+  if (o.chart === true && report.timeline !== null) out.push('', ...timelineChart(report.timeline, h, o.timeZone));
 
   if (probePorts.length > 0) {
     out.push('', h('TOP PROBED PORTS'));
@@ -95,4 +104,36 @@ function sourceLines(r: SourceRow): string[] {
   // A long IPv6 address gets a line of its own rather than being cut.
   if (r.address.length > 28) return [r.address, `${' '.repeat(29)}${figures}`];
   return [`${cell(r.address, 28)} ${figures}`];
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+/** Columns of the chart; longer timelines are merged into this many. */
+const CHART_WIDTH = 56;
+
+/** Sum `values` into at most `width` columns of (nearly) equal runs. */
+export function squeeze(values: readonly number[], width: number): number[] {
+  if (values.length <= width) return [...values];
+  const out = new Array<number>(width).fill(0);
+  values.forEach((v, i) => (out[Math.floor((i * width) / values.length)] += v));
+  return out;
+}
+
+/** One character per bucket: a space for none, else a bar scaled to the row's busiest bucket. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (v === 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))])).join('');
+}
+
+function timelineChart(t: TimelineReport, h: (s: string) => string, tz: string): string[] {
+  const from = wallTime(t.buckets[0], tz).slice(0, t.unit === 'hour' ? 16 : 10);
+  const to = wallTime(t.buckets[t.buckets.length - 1], tz).slice(0, t.unit === 'hour' ? 16 : 10);
+  const per = t.buckets.length > CHART_WIDTH ? `${t.unit}s, merged to ${CHART_WIDTH} columns` : t.unit;
+  const lines = [h(`TIMELINE (events per ${per}, ${from} to ${to})`)];
+  const row = (label: string, values: readonly number[]) => {
+    const v = squeeze(values, CHART_WIDTH);
+    lines.push(`${cell(label, 11)} ${sparkline(v).padEnd(Math.min(CHART_WIDTH, t.buckets.length))} peak ${num(Math.max(0, ...v))}`);
+  };
+  row('all', t.events);
+  for (const p of t.ports.slice(0, 3)) row(portLabel(p.proto, p.port), p.events);
+  return lines;
 }
