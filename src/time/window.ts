@@ -1,5 +1,5 @@
 /**
- * `--since` / `--until`: ISO dates and times, `today`, `yesterday`, `now`, and durations (`30m`,
+ * `--since` / `--until`: ISO dates and times, `today`, `yesterday`, `now`, and durations (`90s`, `30m`,
  * `24h`, `7d`, `2w`) measured back from an anchor: the newest event of the inputs, or now with
  * `--relative-to now`. Parsed once with date-fns (never per line); the core only compares numbers.
  *
@@ -14,11 +14,11 @@ export type TimeBound =
   /** `ms` before the anchor. */
   | { kind: 'relative'; ms: number; text: string };
 
-const DURATION = /^(\d+)\s*(m|min|h|d|w)$/;
-const UNIT: Record<string, keyof Duration> = { m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks' };
+const DURATION = /^(\d+)\s*(s|m|min|h|d|w)$/;
+const UNIT: Record<string, keyof Duration> = { s: 'seconds', m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks' };
 const HAS_OFFSET = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
 
-type Duration = { minutes?: number; hours?: number; days?: number; weeks?: number };
+type Duration = { seconds?: number; minutes?: number; hours?: number; days?: number; weeks?: number };
 
 /** Midnight of the day `days` before the day of `now` (negative: after), in zone `tz` ('' = the machine's). */
 export function startOfDayIn(now: number, days: number, tz: string): number {
