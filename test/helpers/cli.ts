@@ -23,7 +23,7 @@ class Sink extends Writable {
 /** Run the CLI in-process. `stdin` null = a terminal (nothing piped). */
 export async function runCli(
   argv: string[],
-  opts: { stdin?: string | Buffer | null; stdoutTTY?: boolean; env?: Record<string, string> } = {},
+  opts: { stdin?: string | Buffer | null; stdoutTTY?: boolean; stderrTTY?: boolean; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   let stdin: Readable & { isTTY?: boolean };
   if (opts.stdin === null || opts.stdin === undefined) {
@@ -34,7 +34,7 @@ export async function runCli(
     stdin = Readable.from([Buffer.from(opts.stdin)]);
   }
   const stdout = new Sink(opts.stdoutTTY ?? false);
-  const stderr = new Sink();
+  const stderr = new Sink(opts.stderrTTY ?? false);
   const code = await main(argv, { stdin, stdout, stderr, env: opts.env ?? {} });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
