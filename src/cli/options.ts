@@ -32,7 +32,7 @@ export const OPTION_TABLE = {
   top: {
     alias: 'n',
     type: 'string',
-    describe: 'Rows per table (text default 20; csv/json default all)',
+    describe: 'Rows per table (text, markdown, html default 20; csv/json default all)',
   },
   output: {
     alias: 'o',
@@ -169,7 +169,9 @@ function timeBound(flag: string, value: string | undefined, now: number, tz: str
 export function checkOptions(raw: RawOptions, now: number = Date.now()): CliOptions {
   const format = oneOf('format', raw.format, REPORT_FORMATS, '--format json');
   const table = oneOf('table', raw.table, CSV_TABLES, '--format csv --table sources');
-  const top = wholeNumber('top', raw.top, 0, 1_000_000, '--top 50') ?? (format === 'text' ? 20 : 0);
+  // Reports for people get 20 rows per table; csv and json, for programs, every row.
+  const forPeople = format !== 'csv' && format !== 'json';
+  const top = wholeNumber('top', raw.top, 0, 1_000_000, '--top 50') ?? (forPeople ? 20 : 0);
   const color = oneOf('color', raw.color, COLOR_MODES, '--color never');
   const inputFormat = oneOf('input-format', raw['input-format'], INPUT_FORMATS, '--input-format iptables');
   const year = wholeNumber('year', raw.year, 1970, 9999, '--year 2024') ?? -1;
@@ -194,7 +196,7 @@ export function checkOptions(raw: RawOptions, now: number = Date.now()): CliOpti
     files,
     format,
     table,
-    top: format === 'text' && top === 0 ? Number.MAX_SAFE_INTEGER : top,
+    top: forPeople && top === 0 ? Number.MAX_SAFE_INTEGER : top,
     output: raw.output ?? null,
     color,
     inputFormat,

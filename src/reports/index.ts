@@ -5,7 +5,9 @@
 import type { Aggregate } from '../aggregate.js';
 import { buildReport } from '../report.js';
 import { renderCsv, type CsvTable } from './csv.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
 export interface RenderOptions {
@@ -41,6 +43,16 @@ export const reporters = {
   json: (agg, o) =>
     renderJson(
       buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
+    ),
+  markdown: (agg, o) =>
+    renderMarkdown(
+      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: 3, timeZone: o.timeZone, window: o.window }),
+      { top: o.top, timeZone: o.timeZone },
+    ),
+  html: (agg, o) =>
+    renderHtml(
+      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
+      { top: o.top, timeZone: o.timeZone },
     ),
 } satisfies Record<string, Reporter>;
 

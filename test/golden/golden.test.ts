@@ -1,5 +1,5 @@
 /**
- * Golden files for the three report formats. The expected outputs live beside this test in
+ * Golden files for the report formats. The expected outputs live beside this test in
  * test/golden/expected/ and are reviewed as diffs; regenerate them on purpose with
  *   UPDATE_GOLDEN=1 npm test -- test/golden
  */
@@ -16,6 +16,8 @@ const cases: [string, string[]][] = [
   ['mixed-variants.json', ['--tz', 'UTC', '--year', '2024', '--format', 'json', join(fixtures, 'iptables', 'mixed-variants.log')]],
   ['mixed-variants.ports.csv', ['--tz', 'UTC', '--year', '2024', '--format', 'csv', join(fixtures, 'iptables', 'mixed-variants.log')]],
   ['mixed-variants.sources.csv', ['--tz', 'UTC', '--year', '2024', '--format', 'csv', '--table', 'sources', join(fixtures, 'iptables', 'mixed-variants.log')]],
+  ['mixed-variants.md', ['--tz', 'UTC', '--year', '2024', '--format', 'markdown', join(fixtures, 'iptables', 'mixed-variants.log')]],
+  ['mixed-variants.html', ['--tz', 'UTC', '--year', '2024', '--format', 'html', join(fixtures, 'iptables', 'mixed-variants.log')]],
   ['proxmox.txt', ['--tz', 'Europe/Berlin', '--year', '2022', join(fixtures, 'iptables', 'crowdsec-proxmox-iptables.log')]],
 ];
 
