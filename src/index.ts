@@ -10,7 +10,14 @@ import type { Readable } from 'node:stream';
 
 export { Analyzer, LineInput, INPUT_FORMATS, type AnalyzeOptions, type InputFormat } from './core.js';
 export { Aggregate, PortStats, SourceStats, isProbe, portKey } from './aggregate.js';
-export { buildReport, SCHEMA_VERSION, type Report, type ReportOptions, type PortRow, type SourceRow, type ReportSummary } from './report.js';
+export { buildReport, buildTimeline, SCHEMA_VERSION, type Report, type ReportOptions, type PortRow, type SourceRow, type ReportSummary, type TimelineReport } from './report.js';
+export { renderMarkdown } from './reports/markdown.js';
+export { renderHtml } from './reports/html.js';
+export { parseTimeBound, resolveWindow, type TimeBound } from './time/window.js';
+export { newestEventTime } from './time/newest.js';
+export { planReads, type FileCursor, type PlannedRead } from './state/cursor.js';
+export { loadState, saveState, type RunState } from './state/state-file.js';
+export { parseAlertConditions, evaluateAlerts, type AlertCondition } from './alerts.js';
 export { renderText, type TextOptions } from './reports/text.js';
 export { renderCsv, type CsvTable } from './reports/csv.js';
 export { renderJson } from './reports/json.js';

@@ -96,3 +96,12 @@ test('without --quiet, a run with nothing in it still prints its (empty) report'
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('4 events in 4 lines');
 });
+
+test('--help lists the scheduling options; --format lists markdown and html from the registry', async () => {
+  const help = await runCli(['--help']);
+  for (const flag of ['--since', '--until', '--relative-to', '--state', '--reset-state', '--fail-on', '--quiet']) expect(help.stdout).toContain(flag);
+  expect(help.stdout).toContain('4 a --fail-on condition held');
+  const bad = await runCli(['--format', 'pdf', fourBlocks]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('text, csv, json, markdown, html');
+});
