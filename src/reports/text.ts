@@ -127,8 +127,8 @@ export function sparkline(values: readonly number[]): string {
 function timelineChart(t: TimelineReport, h: (s: string) => string, tz: string): string[] {
   const from = wallTime(t.buckets[0], tz).slice(0, t.unit === 'hour' ? 16 : 10);
   const to = wallTime(t.buckets[t.buckets.length - 1], tz).slice(0, t.unit === 'hour' ? 16 : 10);
-  const per = t.buckets.length > CHART_WIDTH ? `${t.unit}s, merged to ${CHART_WIDTH} columns` : t.unit;
-  const lines = [h(`TIMELINE (events per ${per}, ${from} to ${to})`)];
+  const merged = t.buckets.length > CHART_WIDTH ? `; ${t.buckets.length} ${t.unit}s in ${CHART_WIDTH} columns` : '';
+  const lines = [h(`TIMELINE (events per ${t.unit}, ${from} to ${to}${merged})`)];
   const row = (label: string, values: readonly number[]) => {
     const v = squeeze(values, CHART_WIDTH);
     lines.push(`${cell(label, 11)} ${sparkline(v).padEnd(Math.min(CHART_WIDTH, t.buckets.length))} peak ${num(Math.max(0, ...v))}`);
