@@ -129,9 +129,10 @@ function timelineChart(t: TimelineReport, h: (s: string) => string, tz: string):
   const to = wallTime(t.buckets[t.buckets.length - 1], tz).slice(0, t.unit === 'hour' ? 16 : 10);
   const merged = t.buckets.length > CHART_WIDTH ? `; ${t.buckets.length} ${t.unit}s in ${CHART_WIDTH} columns` : '';
   const lines = [h(`TIMELINE (events per ${t.unit}, ${from} to ${to}${merged})`)];
+  // Bars are column sums; the peak is of the buckets themselves (per hour or day, as the heading says).
   const row = (label: string, values: readonly number[]) => {
     const v = squeeze(values, CHART_WIDTH);
-    lines.push(`${cell(label, 11)} ${sparkline(v).padEnd(Math.min(CHART_WIDTH, t.buckets.length))} peak ${num(Math.max(0, ...v))}`);
+    lines.push(`${cell(label, 11)} ${sparkline(v).padEnd(Math.min(CHART_WIDTH, t.buckets.length))} peak ${num(Math.max(0, ...values))}`);
   };
   row('all', t.events);
   for (const p of t.ports.slice(0, 3)) row(portLabel(p.proto, p.port), p.events);
