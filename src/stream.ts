@@ -58,7 +58,9 @@ export interface OpenedFile {
   source: InputSource;
   compressed: boolean;
   pcap: boolean;
-  /** Size at open. */
+  /** A regular file (not a pipe or device): it can be read again, and from an offset. */
+  regular: boolean;
+  /** Size at open (-1 for a pipe). */
   size: number;
   stats: Stats;
   /** Plain files: the file position one past the last byte the stream delivers. */
@@ -71,11 +73,6 @@ export async function openSource(path: string, stdin: Readable): Promise<InputSo
   return (await openFile(path, { offset: 0, completeLinesOnly: false })).source;
 }
 
-/** Fail now, with a one-line ReportError, if `path` cannot be opened for reading. */
-export async function checkReadable(path: string): Promise<void> {
-  (await openFile(path, { offset: 0, completeLinesOnly: false })).source.stream.destroy();
-}
-
 /** Open a file for reading the part `range` names. */
 export async function openFile(path: string, range: ReadRange): Promise<OpenedFile> {
   let fh: FileHandle | null = null;
@@ -85,6 +82,15 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
     // Open now, so a permission problem is reported before any output.
     fh = await fsp.open(path, 'r');
     const size = st.size;
+    if (!st.isFile()) {
+      // A pipe (`<(zcat …)`) or a device: read once, from the start; readSource still recognises
+      // gzip and pcap by their first bytes. It has no offset to come back to.
+      if (range.offset > 0 || range.completeLinesOnly) {
+        throw new ReportError('INPUT_UNREADABLE', `${path}: not a regular file, so it cannot be read incrementally (--state reads log files)`);
+      }
+      const stream = fh.createReadStream({ highWaterMark: READ_CHUNK });
+      return { source: { name: path, referenceTime: Date.now(), size: -1, stream, skip: 0 }, compressed: false, pcap: false, regular: false, size: -1, stats: st, end: -1 };
+    }
     const magic = Buffer.alloc(4);
     const { bytesRead } = await fh.read(magic, 0, 4, 0);
     const compressed = bytesRead >= 2 && magic[0] === GZIP_MAGIC_0 && magic[1] === GZIP_MAGIC_1;
@@ -92,7 +98,7 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
     const base = { name: path, referenceTime: st.mtimeMs, size };
     if (compressed || range.offset === 0 && !range.completeLinesOnly) {
       const stream = fh.createReadStream({ highWaterMark: READ_CHUNK });
-      return { source: { ...base, stream, skip: compressed ? range.offset : 0 }, compressed, pcap, size, stats: st, end: size };
+      return { source: { ...base, stream, skip: compressed ? range.offset : 0 }, compressed, pcap, regular: true, size, stats: st, end: size };
     }
     if (pcap) throw new ReportError('INPUT_CORRUPT', `${path}: binary pflog cannot be read incrementally (--state reads text logs; run without it)`);
     const start = Math.min(range.offset, size);
@@ -104,7 +110,7 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
       await fh.close();
       stream = Readable.from([]);
     }
-    return { source: { ...base, size: end - start, stream, skip: 0 }, compressed, pcap, size, stats: st, end };
+    return { source: { ...base, size: end - start, stream, skip: 0 }, compressed, pcap, regular: true, size, stats: st, end };
   } catch (err) {
     await fh?.close().catch(() => undefined);
     if (err instanceof ReportError) throw err;

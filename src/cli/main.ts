@@ -15,7 +15,7 @@ import { Analyzer } from '../core.js';
 import { ReportError } from '../errors.js';
 import { reporters } from '../reports/index.js';
 import { num } from '../reports/format.js';
-import { checkReadable, openFile, openSource, readSource, STDIN, type ReadRange } from '../stream.js';
+import { openFile, openSource, readSource, STDIN, type OpenedFile, type ReadRange } from '../stream.js';
 import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
 import { evaluateAlerts, probedPorts } from '../alerts.js';
 import { cursorAfter, planReads, type FileCursor, type PlannedRead } from '../state/cursor.js';
@@ -115,8 +115,14 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
   if (incremental && stdinGiven) {
     throw new ReportError('USAGE', '--state: standard input cannot be read incrementally (there is no offset to come back to); give the log files (e.g. --state state.json /var/log/ufw.log)');
   }
-  // Check every input first: a missing file is reported before any work or output.
-  for (const f of opts.files) if (f !== STDIN) await checkReadable(f);
+  // Open every input first: a missing file is reported before any work or output. Without --state
+  // the streams are kept and read as they are (a pipe such as `<(zcat …)` can only be read once).
+  const preopened: (OpenedFile | null)[] = [];
+  for (const f of opts.files) {
+    const opened = f === STDIN ? null : await openFile(f, { offset: 0, completeLinesOnly: false });
+    if (incremental) opened?.source.stream.destroy();
+    else preopened.push(opened);
+  }
   const state = opts.state === null ? null : opts.resetState ? emptyState() : await loadState(opts.state);
 
   let reads: PlannedRead[];
@@ -132,8 +138,12 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
 
   let anchor = now;
   if (needsAnchor(opts.since, opts.until) && opts.relativeTo === 'newest') {
-    if (stdinGiven) {
-      throw new ReportError('USAGE', '--since/--until: a duration counts back from the newest event, and standard input cannot be read twice to find it; add --relative-to now, or give files');
+    const once = opts.files.filter((f, i) => f === STDIN || preopened[i]?.regular === false);
+    if (once.length > 0) {
+      throw new ReportError(
+        'USAGE',
+        `--since/--until: a duration counts back from the newest event, and ${once[0] === STDIN ? 'standard input' : once[0]} cannot be read twice to find it; add --relative-to now, or give log files`,
+      );
     }
     anchor = await newestEventTime(
       reads.filter((r) => r.unchanged === null).map((r) => ({ file: r.file, offset: r.range.offset })),
@@ -146,12 +156,14 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
   let progress: Progress | null = null;
   if (io.stderr.isTTY === true) {
     let total = 0;
-    for (const r of reads) if (r.file !== STDIN && r.unchanged === null) total += Math.max(0, (await fsp.stat(r.file)).size - r.range.offset);
+    for (const r of reads) {
+      if (r.file !== STDIN && r.unchanged === null) total += Math.max(0, (await fsp.stat(r.file)).size - r.range.offset);
+    }
     if (wantProgress(true, total)) progress = new Progress(io.stderr, total, () => analyzer.aggregate.lines);
   }
   const cursors: FileCursor[] = [];
   try {
-    for (const r of reads) {
+    for (const [i, r] of reads.entries()) {
       if (r.unchanged !== null) {
         cursors.push(r.unchanged);
         continue;
@@ -160,7 +172,8 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
         await readSource(await openSource(STDIN, io.stdin), analyzer);
         continue;
       }
-      const opened = await openFile(r.file, r.range);
+      // Without --state, reads[i] is opts.files[i], opened above.
+      const opened = preopened[i] ?? (await openFile(r.file, r.range));
       if (progress !== null) opened.source.onBytes = progress.add;
       const result = await readSource(opened.source, analyzer);
       // A rotated gzip file is complete: once its rest is read there is nothing to come back to.
