@@ -34,7 +34,8 @@ export async function newestEventTime(inputs: readonly AnchorInput[], options: A
 }
 
 async function newestIn(input: AnchorInput, options: AnchorOptions): Promise<number> {
-  const opened = await openFile(input.file, { offset: input.offset, completeLinesOnly: true });
+  // From the start, the whole-file path (any kind of file); from an offset, up to the last full line.
+  const opened = await openFile(input.file, { offset: input.offset, completeLinesOnly: input.offset > 0 });
   const analyzer = () => new Analyzer({ inputFormat: options.inputFormat, timeZone: options.timeZone, year: options.year });
   if (opened.compressed || opened.pcap) {
     const a = analyzer();

@@ -2,9 +2,10 @@
  * --since/--until: the forms accepted, the half-open window at its exact boundaries, relative
  * durations counted back from the newest event, and events outside counted as filtered.
  */
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
 import { parseTimeBound, resolveWindow } from '../../src/time/window.js';
 
@@ -111,4 +112,16 @@ test.each([['--since', 'last tuesday'], ['--until', '2024-02-30x'], ['--relative
   const r = await runCli([...base, flag, value, log]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain(flag);
+});
+
+test('the newest event of gzip and pcap inputs is found by reading them whole', async () => {
+  const gz = join(dir, 'ufw.log.1.gz');
+  writeFileSync(gz, gzipSync(readFileSync(log)));
+  const r = JSON.parse((await runCli([...base, '--since', '1h', gz])).stdout);
+  expect(r.ports.map((p: { port: number }) => p.port).sort()).toEqual([1002, 1003, 1004]);
+  const pcap = join(process.cwd(), 'fixtures', 'pflog', 'openbsd-le.pcap');
+  const all = JSON.parse((await runCli([...base, pcap])).stdout).summary;
+  const lastSecond = JSON.parse((await runCli([...base, '--since', '1s', pcap])).stdout).summary;
+  expect(lastSecond.window.since).toBe(new Date(Date.parse(all.lastSeen) - 1000).toISOString());
+  expect(lastSecond.events + lastSecond.filteredEvents).toBe(all.events);
 });
