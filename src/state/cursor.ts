@@ -187,7 +187,7 @@ export async function planReads(inputs: readonly string[], cursors: readonly Fil
       // A rest already read whose file has since been deleted is no loss; a current file's is.
       if (cur.at === cur.path) {
         plan.warnings.push(
-          `${cur.path}: rotated since the last run, and its rotated copy was not found (looked for ${cur.path}.1, ${cur.path}.1.gz, ${cur.path}.0, …); lines written to it after byte ${cur.offset} are not in this report`,
+          `${cur.path}: rotated since the last run, and its rotated copy was not found (looked for ${cur.path}.1, ${cur.path}.1.gz, ${cur.path}.0, …); any lines written to it after the last run (after byte ${cur.offset}) are not in this report`,
         );
       }
       continue;
