@@ -8,6 +8,7 @@
  *   const aggregate = analyzer.aggregate;
  */
 import { Aggregate } from './aggregate.js';
+import type { CidrSet } from './classify/cidr.js';
 import { newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
 import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
 
@@ -22,6 +23,10 @@ export interface AnalyzeOptions {
   timeZone: string;
   /** Year for stamps without one; -1 = infer per input. */
   year: number;
+  /** Events from these sources (`--ignore-src`, e.g. your monitoring hosts) are dropped and counted. */
+  ignoreSrc: CidrSet | null;
+  /** Events to these destinations (`--ignore-dst`) are dropped and counted. */
+  ignoreDst: CidrSet | null;
 }
 
 export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): AnalyzeOptions {
@@ -29,6 +34,8 @@ export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): Analyz
     inputFormat: o.inputFormat ?? 'auto',
     timeZone: o.timeZone ?? '',
     year: o.year ?? -1,
+    ignoreSrc: o.ignoreSrc != null && !o.ignoreSrc.isEmpty ? o.ignoreSrc : null,
+    ignoreDst: o.ignoreDst != null && !o.ignoreDst.isEmpty ? o.ignoreDst : null,
   };
 }
 
@@ -59,6 +66,24 @@ export class Analyzer {
   openInput(name: string, referenceTime: number = Date.now()): LineInput {
     const ctx = newParseContext({ referenceTime, year: this.options.year, timeZone: this.options.timeZone });
     return new LineInput(this, name, ctx);
+  }
+
+  /**
+   * Count an event into the aggregate, unless `--ignore-src`/`--ignore-dst` drop it (counted apart).
+   * Filtering happens here, before aggregation, so ignored hosts cost no per-source memory.
+   */
+  addEvent(ev: PacketEvent): void {
+    const agg = this.aggregate;
+    const { ignoreSrc, ignoreDst } = this.options;
+    if (ignoreSrc !== null && ignoreSrc.has(ev.src)) {
+      agg.ignoredBySource += ev.count;
+      return;
+    }
+    if (ignoreDst !== null && ignoreDst.has(ev.dst)) {
+      agg.ignoredByDestination += ev.count;
+      return;
+    }
+    agg.addEvent(ev);
   }
 
   noteUnrecognized(input: string, lineNumber: number, text: string): void {
@@ -124,7 +149,7 @@ export class LineInput {
       result = 'malformed' as const;
     }
     if (isEvent(result)) {
-      agg.addEvent(result);
+      this.analyzer.addEvent(result);
       this.lastEvent = result;
     } else if (result === null) {
       agg.ignoredLines++;
@@ -158,7 +183,7 @@ export class LineInput {
       agg.ignoredLines++;
       return;
     }
-    agg.addEvent({ ...ev, count: n });
+    this.analyzer.addEvent({ ...ev, count: n });
   }
 }
 

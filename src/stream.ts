@@ -150,7 +150,7 @@ async function readPcap(bytes: AsyncIterable<Buffer>, name: string, analyzer: An
   const decoder = new PcapDecoder({
     onEvent: (ev) => {
       agg.lines++;
-      agg.addEvent(ev);
+      analyzer.addEvent(ev);
     },
     onReject: (reason, record, detail) => {
       agg.lines++;
