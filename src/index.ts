@@ -2,6 +2,7 @@
  * The library: the same engine the CLI uses.
  *
  *   import { analyzeLines, analyzeFiles, buildReport, renderText, renderJson, renderCsv } from 'portscan-report';
+ *   import { classify, CidrSet } from 'portscan-report';   // classes, scans, verdicts without a report
  */
 import { Analyzer, type AnalyzeOptions } from './core.js';
 import type { Aggregate } from './aggregate.js';
@@ -9,8 +10,31 @@ import { openSource, readSource } from './stream.js';
 import type { Readable } from 'node:stream';
 
 export { Analyzer, LineInput, INPUT_FORMATS, type AnalyzeOptions, type InputFormat } from './core.js';
-export { Aggregate, PortStats, SourceStats, isProbe, portKey } from './aggregate.js';
-export { buildReport, SCHEMA_VERSION, type Report, type ReportOptions, type PortRow, type SourceRow, type ReportSummary } from './report.js';
+export { Aggregate, PortStats, SourceStats, isProbe, isInbound, portKey } from './aggregate.js';
+export {
+  buildReport,
+  SCHEMA_VERSION,
+  type Report,
+  type ReportOptions,
+  type PortRow,
+  type SourceRow,
+  type ScanRow,
+  type PortRegistry,
+  type PortVerdictRow,
+  type ReportSummary,
+} from './report.js';
+export {
+  classify,
+  Classification,
+  SOURCE_CLASSES,
+  type SourceClass,
+  type PortVerdict,
+  type Reason,
+  type ScanFinding,
+  type ScanKind,
+} from './classify/classify.js';
+export { DEFAULT_CLASSIFIER_OPTIONS, normalizeClassifierOptions, type ClassifierOptions } from './classify/options.js';
+export { CidrSet, CidrError, type CidrErrorCode } from './classify/cidr.js';
 export { renderText, type TextOptions } from './reports/text.js';
 export { renderCsv, type CsvTable } from './reports/csv.js';
 export { renderJson } from './reports/json.js';

@@ -15,6 +15,7 @@ import { ReportError } from '../errors.js';
 import { reporters } from '../reports/index.js';
 import { num } from '../reports/format.js';
 import { openSource, readSource, STDIN, type InputSource } from '../stream.js';
+import { runExplain } from './explain.js';
 import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
 import { VERSION } from '../version.js';
 
@@ -36,9 +37,10 @@ function parser() {
   return yargs()
     .scriptName(NAME)
     .usage(
-      `${NAME} [options] [file ...]\n\n` +
+      `${NAME} [options] [file ...]\n${NAME} explain PORT|PORT/PROTO|RANGE|SERVICE\n\n` +
         'Reads firewall logs (files, rotated .gz files, or standard input with "-" or a pipe)\n' +
-        'and reports who is probing which ports.',
+        'and reports who is probing which ports, and whether it matters.\n' +
+        '`explain` tells what is known about a port without any log (explain --help).',
     )
     .command('$0 [files..]', 'Report on firewall logs', (y) =>
       y.positional('files', { type: 'string', array: true, describe: 'Log files (.gz too); - or none for stdin' }),
@@ -48,6 +50,8 @@ function parser() {
     .example(`${NAME} /var/log/kern.log /var/log/kern.log.1.gz`, 'files, gzip recognised by content')
     .example(`${NAME} --format json ufw.log | jq .summary`, 'the JSON contract, for scripts')
     .example(`${NAME} --format csv --table sources -o sources.csv ufw.log`, 'a spreadsheet')
+    .example(`${NAME} --home-net 203.0.113.0/24 --ignore-src 198.51.100.9 ufw.log`, 'say what is yours; leave out your monitoring host')
+    .example(`${NAME} explain 3089`, 'everything known about port 3089, no log needed')
     .epilogue('Exit codes: 0 report written, 1 no firewall event found, 2 usage or input error, 3 internal error.')
     .strictOptions()
     .help('help')
@@ -72,6 +76,8 @@ async function parseArgs(argv: string[]): Promise<Parsed> {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
+    // A subcommand only in first place: `explain` after options or files is a file name.
+    if (argv[0] === 'explain') return await explain(argv.slice(1), io);
     const parsed = await parseArgs(argv);
     if (parsed.kind === 'output') {
       await writeStream(io.stdout, `${parsed.text}\n`);
@@ -97,8 +103,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+async function explain(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await writeStream(io.stdout, await runExplain(argv, io));
+    return EXIT_OK;
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    io.stderr.write(`${NAME}: ${err.message}\n`);
+    if (err.code === 'USAGE') io.stderr.write(`Try '${NAME} explain --help' for the options.\n`);
+    return err.exitCode;
+  }
+}
+
 async function run(opts: CliOptions, io: CliIo): Promise<number> {
-  const analyzer = new Analyzer({ inputFormat: opts.inputFormat, timeZone: opts.timeZone, year: opts.year });
+  const analyzer = new Analyzer({
+    inputFormat: opts.inputFormat,
+    timeZone: opts.timeZone,
+    year: opts.year,
+    ignoreSrc: opts.ignoreSrc,
+    ignoreDst: opts.ignoreDst,
+  });
   // Open every input first: a missing file is reported before any work or output.
   const sources: InputSource[] = [];
   for (const f of opts.files) sources.push(await openSource(f, io.stdin));
@@ -106,7 +130,13 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
 
   const agg = analyzer.aggregate;
   const color = opts.output === null && decideColor(opts.color, io.stdout.isTTY === true, io.env);
-  const report = reporters[opts.format](agg, { top: opts.top, table: opts.table, color, timeZone: opts.displayZone });
+  const report = reporters[opts.format](agg, {
+    top: opts.top,
+    table: opts.table,
+    color,
+    timeZone: opts.displayZone,
+    classifier: { homeNet: opts.homeNet },
+  });
   if (opts.output === null) await writeStream(io.stdout, report);
   else await writeFileAtomic(opts.output, report);
 

@@ -2,6 +2,7 @@
  * The CLI's options table and its check(): the one place where flags become a fully defaulted
  * `CliOptions`. Nothing downstream sees `undefined` or a raw string it must validate again.
  */
+import { CidrError, CidrSet } from '../classify/cidr.js';
 import { INPUT_FORMATS, type InputFormat } from '../core.js';
 import { ReportError } from '../errors.js';
 import { CSV_TABLES, type CsvTable } from '../reports/csv.js';
@@ -53,6 +54,18 @@ export const OPTION_TABLE = {
     type: 'string',
     describe: 'Year of syslog stamps that have none (default: inferred per file)',
   },
+  'home-net': {
+    type: 'string',
+    describe: 'Your addresses, as CIDR blocks separated by commas: what "you" is (default: the destinations seen inbound)',
+  },
+  'ignore-src': {
+    type: 'string',
+    describe: 'Leave out traffic from these CIDR blocks (e.g. your monitoring hosts); counted in the summary',
+  },
+  'ignore-dst': {
+    type: 'string',
+    describe: 'Leave out traffic to these CIDR blocks; counted in the summary',
+  },
 } as const;
 
 export interface CliOptions {
@@ -69,6 +82,10 @@ export interface CliOptions {
   /** The zone reports name and display in. */
   displayZone: string;
   year: number;
+  /** Null: the destinations seen inbound. */
+  homeNet: CidrSet | null;
+  ignoreSrc: CidrSet | null;
+  ignoreDst: CidrSet | null;
 }
 
 /** Raw yargs values, before check(). */
@@ -83,6 +100,9 @@ export interface RawOptions {
   'input-format'?: string;
   tz?: string;
   year?: string;
+  'home-net'?: string | string[];
+  'ignore-src'?: string | string[];
+  'ignore-dst'?: string | string[];
 }
 
 function usage(message: string): ReportError {
@@ -102,6 +122,18 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
     throw usage(`--${flag}: '${value}' is not a whole number from ${min} to ${max} (e.g. ${example})`);
   }
   return n;
+}
+
+/** A CIDR list flag (repeatable, comma-separated), built once; null when not given. */
+function cidrList(flag: string, value: string | string[] | undefined): CidrSet | null {
+  if (value === undefined) return null;
+  const text = (Array.isArray(value) ? value : [value]).join(',');
+  try {
+    return CidrSet.parseList(text);
+  } catch (err) {
+    if (err instanceof CidrError) throw usage(`--${flag}: ${err.message} (e.g. --${flag} 203.0.113.0/24,2001:db8::/32)`);
+    throw err;
+  }
 }
 
 /** Validate and default everything once. Throws a USAGE ReportError naming the flag. */
@@ -130,6 +162,9 @@ export function checkOptions(raw: RawOptions): CliOptions {
     timeZone,
     displayZone: timeZone || machineTimeZone(),
     year,
+    homeNet: cidrList('home-net', raw['home-net']),
+    ignoreSrc: cidrList('ignore-src', raw['ignore-src']),
+    ignoreDst: cidrList('ignore-dst', raw['ignore-dst']),
   };
 }
 
