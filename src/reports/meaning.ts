@@ -61,12 +61,12 @@ export function registrySentences(proto: string, reg: PortRegistry): string[] {
   }
   for (const r of reg.ranges) {
     const what = r.uses.length > 0 ? `reported for ${r.uses.map((u) => u.label).join('; ')}` : r.label;
-    const weak = r.uses.some((u) => u.confidence === 'weak' || u.confidence === 'inference') ? ' (weak source)' : '';
+    const weak = r.uses.some((u) => u.confidence === 'weak' || u.confidence === 'inference') ? ' — a weak source' : '';
     const protos = r.protocols.map((p) => p.toUpperCase()).join('/');
     out.push(
       r.applies
         ? `Inside ${protos} ${r.from}-${r.to}, ${what}${weak}.`
-        : `Sits inside ${protos} ${r.from}-${r.to}, ${what}${weak}, which does not apply to ${proto.toUpperCase()}.`,
+        : `Sits inside ${protos} ${r.from}-${r.to}, ${what}${weak}${weak ? ', and' : ';'} irrelevant for ${proto.toUpperCase()}.`,
     );
   }
   const sv = reg.scanVolume;
