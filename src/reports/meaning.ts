@@ -82,7 +82,8 @@ export function registrySentences(proto: string, reg: PortRegistry): string[] {
 export function logSentences(p: PortRow, tz: string): string[] {
   const v = p.verdict;
   const parts: string[] = [];
-  const over = p.firstSeen !== null && p.lastSeen !== null ? ` over ${durationText(Date.parse(p.lastSeen) - Date.parse(p.firstSeen))}` : '';
+  const spanMs = p.firstSeen !== null && p.lastSeen !== null ? Date.parse(p.lastSeen) - Date.parse(p.firstSeen) : NaN;
+  const over = spanMs !== spanMs ? '' : spanMs < 1000 ? ' within a second' : ` over ${durationText(spanMs)}`;
   parts.push(`${count(v.packets, 'packet')} towards you from ${count(v.sources, 'source')}${over}`);
   if (v.sources > 1) parts.push(v.maxPerSource <= 2 ? `no source sent more than ${v.maxPerSource}` : `the busiest source sent ${num(v.maxPerSource)}`);
   if (v.allSyn === true) parts.push('all SYN');
@@ -131,11 +132,14 @@ export function portParagraph(p: PortRow, tz: string): string {
 
 const VERDICT_RANK = { targeted: 0, mixed: 1, background: 3, 'too-little-data': 4 } as const;
 
-/** Ports in the order they deserve attention: targeted, mixed, allowed traffic, then the rest. */
+/**
+ * Ports worth a paragraph, in the order they deserve attention: targeted, mixed, allowed traffic,
+ * background. A port with too little data for a verdict and nothing allowed says nothing.
+ */
 export function rankPortsByAttention(ports: readonly PortRow[]): PortRow[] {
   const rank = (p: PortRow) => (p.byAction.allow > 0 && VERDICT_RANK[p.verdict.verdict] > 1 ? 2 : VERDICT_RANK[p.verdict.verdict]);
   return ports
-    .filter((p) => p.verdict.sources > 0)
+    .filter((p) => p.verdict.sources > 0 && rank(p) < VERDICT_RANK['too-little-data'])
     .sort((a, b) => rank(a) - rank(b) || b.verdict.packets - a.verdict.packets || b.verdict.sources - a.verdict.sources || (a.proto < b.proto ? -1 : a.proto > b.proto ? 1 : (a.port ?? -1) - (b.port ?? -1)));
 }
 
@@ -198,10 +202,16 @@ export function rankSourcesByAttention(rows: readonly SourceRow[]): SourceRow[] 
 /** The paragraph for one notable source: class, severity, the rule's figures, the marks. */
 export function sourceParagraph(r: SourceRow, tz: string): string {
   const [main, ...marks] = r.reasons;
-  const when = r.firstSeen === null ? '' : `, ${wallTime(r.firstSeen, tz).slice(0, 16)} to ${wallTime(r.lastSeen, tz).slice(0, 16)}`;
+  const when = r.firstSeen === null ? '' : `, ${timeRange(wallTime(r.firstSeen, tz).slice(0, 16), wallTime(r.lastSeen, tz).slice(0, 16))}`;
   const figures = `${count(r.events, 'packet')}, ${count(r.ports, 'port')}, ${count(r.destinations, 'host')}${when}.`;
   const extra = marks.map((m) => `${capitalise(m.text)}.`);
   return [`${r.address} — ${className(r.class)}, severity ${r.severity}: ${main.text}.`, capitalise(figures), ...extra].join(' ');
+}
+
+/** "2024-05-01 12:00 to 13:10", "2024-05-01 12:00 to 2024-05-02 01:00", or "at 2024-05-01 12:00". */
+function timeRange(from: string, to: string): string {
+  if (from === to) return `at ${from}`;
+  return from.slice(0, 10) === to.slice(0, 10) ? `${from} to ${to.slice(11)}` : `${from} to ${to}`;
 }
 
 export function scanLine(s: ScanRow): string {

@@ -123,6 +123,9 @@ function meaningLines(report: Report, o: TextOptions): string[] {
   const out: string[] = [...paragraph(classSentence(report.summary.classes))];
   const ports = rankPortsByAttention(report.ports).slice(0, Math.min(o.top, MEANING_PORTS));
   for (const p of ports) out.push('', ...paragraph(portParagraph(p, o.timeZone)));
+  if (ports.length === 0 && report.summary.probedPorts > 0) {
+    out.push('', ...paragraph('No port had enough traffic for a verdict of its own: what matters here is who sent it, below.'));
+  }
   const sources = pickNotable(rankSourcesByAttention(report.sources), Math.min(o.top, MEANING_SOURCES));
   for (const r of sources) out.push('', ...paragraph(sourceParagraph(r, o.timeZone)));
   const shown = new Set(sources.map((r) => r.address));
