@@ -8,6 +8,7 @@
  *   const aggregate = analyzer.aggregate;
  */
 import { Aggregate } from './aggregate.js';
+import type { CidrSet } from './classify/cidr.js';
 import { newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
 import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
 
@@ -22,6 +23,10 @@ export interface AnalyzeOptions {
   timeZone: string;
   /** Year for stamps without one; -1 = infer per input. */
   year: number;
+  /** Events from these sources (`--ignore-src`, e.g. your monitoring hosts) are dropped and counted. */
+  ignoreSrc: CidrSet | null;
+  /** Events to these destinations (`--ignore-dst`) are dropped and counted. */
+  ignoreDst: CidrSet | null;
   /**
    * Time window, epoch ms: events with `since <= time < until` are counted; the others (and events
    * without a time, when a window is set) only in `filteredEvents`. -Infinity / Infinity = open.
@@ -35,6 +40,8 @@ export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): Analyz
     inputFormat: o.inputFormat ?? 'auto',
     timeZone: o.timeZone ?? '',
     year: o.year ?? -1,
+    ignoreSrc: o.ignoreSrc != null && !o.ignoreSrc.isEmpty ? o.ignoreSrc : null,
+    ignoreDst: o.ignoreDst != null && !o.ignoreDst.isEmpty ? o.ignoreDst : null,
     since: o.since ?? -Infinity,
     until: o.until ?? Infinity,
   };
@@ -69,23 +76,38 @@ export class Analyzer {
     this.windowed = this.since !== -Infinity || this.until !== Infinity;
   }
 
-  /** Count an event, or only note it as filtered when it falls outside the time window. */
-  addEvent(ev: PacketEvent): void {
-    if (this.windowed) {
-      const t = ev.time;
-      // NaN fails both comparisons: an event without a time cannot be placed in a window.
-      if (!(t >= this.since && t < this.until)) {
-        this.aggregate.filteredEvents += ev.count;
-        return;
-      }
-    }
-    this.aggregate.addEvent(ev);
-  }
-
   /** Start a new input (a file or a stream). `referenceTime` anchors stamps without a year. */
   openInput(name: string, referenceTime: number = Date.now()): LineInput {
     const ctx = newParseContext({ referenceTime, year: this.options.year, timeZone: this.options.timeZone });
     return new LineInput(this, name, ctx);
+  }
+
+  /**
+   * Count an event into the aggregate, unless it falls outside the --since/--until window or
+   * `--ignore-src`/`--ignore-dst` drop it (each counted apart). Filtering happens here, before
+   * aggregation, so what is left out costs no per-source memory. The window test comes first: it
+   * is one comparison.
+   */
+  addEvent(ev: PacketEvent): void {
+    const agg = this.aggregate;
+    if (this.windowed) {
+      const t = ev.time;
+      // NaN fails both comparisons: an event without a time cannot be placed in a window.
+      if (!(t >= this.since && t < this.until)) {
+        agg.filteredEvents += ev.count;
+        return;
+      }
+    }
+    const { ignoreSrc, ignoreDst } = this.options;
+    if (ignoreSrc !== null && ignoreSrc.has(ev.src)) {
+      agg.ignoredBySource += ev.count;
+      return;
+    }
+    if (ignoreDst !== null && ignoreDst.has(ev.dst)) {
+      agg.ignoredByDestination += ev.count;
+      return;
+    }
+    agg.addEvent(ev);
   }
 
   noteUnrecognized(input: string, lineNumber: number, text: string): void {

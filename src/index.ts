@@ -2,6 +2,7 @@
  * The library: the same engine the CLI uses.
  *
  *   import { analyzeLines, analyzeFiles, buildReport, renderText, renderJson, renderCsv } from 'portscan-report';
+ *   import { classify, CidrSet } from 'portscan-report';   // classes, scans, verdicts without a report
  */
 import { Analyzer, type AnalyzeOptions } from './core.js';
 import type { Aggregate } from './aggregate.js';
@@ -9,8 +10,21 @@ import { openSource, readSource } from './stream.js';
 import type { Readable } from 'node:stream';
 
 export { Analyzer, LineInput, INPUT_FORMATS, type AnalyzeOptions, type InputFormat } from './core.js';
-export { Aggregate, PortStats, SourceStats, isProbe, portKey } from './aggregate.js';
-export { buildReport, buildTimeline, SCHEMA_VERSION, type Report, type ReportOptions, type PortRow, type SourceRow, type ReportSummary, type TimelineReport } from './report.js';
+export { Aggregate, PortStats, SourceStats, isProbe, isInbound, portKey } from './aggregate.js';
+export {
+  buildReport,
+  buildTimeline,
+  SCHEMA_VERSION,
+  type Report,
+  type ReportOptions,
+  type PortRow,
+  type SourceRow,
+  type ScanRow,
+  type PortRegistry,
+  type PortVerdictRow,
+  type ReportSummary,
+  type TimelineReport,
+} from './report.js';
 export { renderMarkdown } from './reports/markdown.js';
 export { renderHtml } from './reports/html.js';
 export { parseTimeBound, resolveWindow, type TimeBound } from './time/window.js';
@@ -18,6 +32,18 @@ export { newestEventTime } from './time/newest.js';
 export { planReads, type FileCursor, type PlannedRead } from './state/cursor.js';
 export { loadState, saveState, type RunState } from './state/state-file.js';
 export { parseAlertConditions, evaluateAlerts, type AlertCondition } from './alerts.js';
+export {
+  classify,
+  Classification,
+  SOURCE_CLASSES,
+  type SourceClass,
+  type PortVerdict,
+  type Reason,
+  type ScanFinding,
+  type ScanKind,
+} from './classify/classify.js';
+export { DEFAULT_CLASSIFIER_OPTIONS, normalizeClassifierOptions, type ClassifierOptions } from './classify/options.js';
+export { CidrSet, CidrError, type CidrErrorCode } from './classify/cidr.js';
 export { renderText, type TextOptions } from './reports/text.js';
 export { renderCsv, type CsvTable } from './reports/csv.js';
 export { renderJson } from './reports/json.js';

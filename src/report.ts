@@ -5,14 +5,30 @@
  * Ordering is total (ties broken by key), so the same input gives the same bytes.
  */
 import { ACTIONS, DIRECTIONS, type Aggregate, keyPort, keyProto, type PortStats, type SourceStats } from './aggregate.js';
-import { protoName } from './net/protocols.js';
+import {
+  classify,
+  SOURCE_CLASSES,
+  type Classification,
+  type FieldPresence,
+  type HomeInfo,
+  type PortVerdict,
+  type Reason,
+  type ScanKind,
+  type SourceClass,
+} from './classify/classify.js';
+import type { ClassifierOptions } from './classify/options.js';
+import { B_HAS_FLAGS, B_STEALTH, B_SYN, B_TCP } from './classify/packet.js';
 import { ipv4ToNumber } from './net/ip.js';
+import { protoName, protoNumber } from './net/protocols.js';
+import { lookupPort, portNotesData, TRANSPORTS, type Transport } from './registry/registry.js';
+import type { Activity, Confidence, IanaStatus, RangeClass, ScanVolume, Tag } from './registry/types.js';
 import { serviceName } from './services.js';
 import type { Action, Direction, Family, RejectReason } from './types.js';
 import { HOUR_MS, type Timeline } from './timeline.js';
 import { startOfDayIn } from './time/window.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: ports gained `registry` and `verdict`, sources `class`, `severity`, `reasons`; `scans` was added. */
+export const SCHEMA_VERSION = 2;
 
 export interface ReportSummary {
   lines: number;
@@ -27,10 +43,56 @@ export interface ReportSummary {
   lastSeen: string | null;
   /** The zone assumed for stamps that carry no offset. */
   timeZone: string;
+  /** Packets dropped before aggregation by `--ignore-src` / `--ignore-dst`. */
+  ignored: { bySource: number; byDestination: number };
+  /** What "you" is, and whether sweeps across hosts can be seen in this log. */
+  home: HomeInfo;
+  /** Fields the log carries; rules that need a missing one were skipped. */
+  fields: FieldPresence;
+  /** Sources per class, every class listed. */
+  classes: Record<SourceClass, number>;
+  /** Ports with probes, and ports with other traffic (allowed, audited, outbound). */
+  probedPorts: number;
+  otherPorts: number;
   /** Events (packets) outside the time window: read, but in no other figure. */
   filteredEvents: number;
   /** The --since/--until window (ISO, null = open), or null when none was given. */
   window: { since: string | null; until: string | null } | null;
+}
+
+/** What the registry knows about a port, without the log (`portscan-report explain` has it all). */
+export interface PortRegistry {
+  /** IANA primary service name, '' when none. */
+  name: string;
+  description: string;
+  status: IanaStatus;
+  /** RFC 6335 range: system, user, dynamic. */
+  range: RangeClass;
+  activity: Activity;
+  tags: Tag[];
+  uses: { label: string; kind: string; confidence: Confidence }[];
+  scanVolume: ScanVolume | null;
+  /** Named ranges around the port (a game range), including those for another transport only. */
+  ranges: { label: string; from: number; to: number; protocols: string[]; applies: boolean; uses: { label: string; confidence: Confidence }[] }[];
+}
+
+export interface PortVerdictRow {
+  verdict: PortVerdict;
+  /** One sentence: the verdict and why. */
+  summary: string;
+  /** Packets and sources towards you on this port (outbound sources left out). */
+  packets: number;
+  sources: number;
+  maxPerSource: number;
+  singlePortSources: number;
+  targetedPackets: number;
+  targetedSources: number;
+  /** Every packet a plain SYN (true), some not (false), or not TCP / no flags in the log (null). */
+  allSyn: boolean | null;
+  /** Some packet had stealth flags (NULL, FIN, Xmas, SYN+FIN). */
+  stealth: boolean;
+  /** Sources per class. */
+  classes: Partial<Record<SourceClass, number>>;
 }
 
 /** Counts per hour (or per day, in the report's zone, for spans over a week), oldest first. */
@@ -59,6 +121,9 @@ export interface PortRow {
   destinations: number;
   firstSeen: string | null;
   lastSeen: string | null;
+  /** Null for protocols without IANA ports (ICMP …). */
+  registry: PortRegistry | null;
+  verdict: PortVerdictRow;
 }
 
 export interface SourcePort {
@@ -76,6 +141,27 @@ export interface SourceRow {
   firstSeen: string | null;
   lastSeen: string | null;
   topPorts: SourcePort[];
+  class: SourceClass;
+  /** 1-5, in psad's spirit (src/classify/options.ts). */
+  severity: number;
+  /** The rule that classed the source and the figures that fired it, then any marks. */
+  reasons: Reason[];
+}
+
+export interface ScanRow {
+  kind: ScanKind;
+  sources: string[];
+  group: string | null;
+  target: string | null;
+  proto: string | null;
+  port: number | null;
+  ports: number;
+  hosts: number;
+  windowCount: number;
+  windowMs: number | null;
+  packets: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
 }
 
 export interface Report {
@@ -83,6 +169,7 @@ export interface Report {
   summary: ReportSummary;
   ports: PortRow[];
   sources: SourceRow[];
+  scans: ScanRow[];
   timeline: TimelineReport | null;
 }
 
@@ -96,6 +183,21 @@ export interface ReportOptions {
   /** Ports listed per source. */
   sourceTopPorts: number;
   timeZone: string;
+  /** Classifier settings (home net, thresholds); defaults when left out. */
+  classifier?: Partial<ClassifierOptions>;
+  /**
+   * Which port rows: 'ranked' (the first `portTop` by events; 0 = all), or 'text': only those the
+   * text report can show (the first `top` by probes, by other traffic, and by attention), so a log
+   * with 60,000 ports does not build 60,000 rows to print twenty. `summary.probedPorts` and
+   * `summary.otherPorts` still count them all.
+   */
+  portSelection?: 'ranked' | 'text';
+  /**
+   * Fill `registry` on every port row (the JSON and CSV contract). The text report turns it off and
+   * asks `rowRegistry` for the few ports it tells about: a registry lookup costs ~50 µs and stays
+   * cached, too much for every one of 60,000 ports a long log may hold.
+   */
+  portRegistry?: boolean;
   /** The time window given, epoch ms (±Infinity = open); omitted when none. */
   window?: { since: number; until: number };
   /** Ports drawn in the timeline (default TIMELINE_PORTS). */
@@ -186,9 +288,46 @@ function byKey<K extends string>(keys: readonly K[], counts: readonly number[]):
   return out;
 }
 
-function portRow(p: PortStats): PortRow {
+const IP_TRANSPORT: Record<number, Transport> = { 6: 'tcp', 17: 'udp', 132: 'sctp', 33: 'dccp' };
+
+/** The registry's view of a port, for the report (null for protocols without IANA ports). */
+export function portRegistry(proto: number, port: number): PortRegistry | null {
+  const t = IP_TRANSPORT[proto];
+  if (t === undefined || port < 0 || !TRANSPORTS.includes(t)) return null;
+  const info = lookupPort(t, port);
+  const entries = portNotesData().entries;
+  return {
+    name: info.iana.name,
+    description: info.iana.description,
+    status: info.iana.status,
+    range: info.rangeClass,
+    activity: info.activity,
+    tags: [...info.tags],
+    uses: info.uses.map((u) => ({ label: u.label, kind: u.kind, confidence: u.confidence })),
+    scanVolume: info.scanVolume === null ? null : { ...info.scanVolume },
+    ranges: info.notes
+      .filter((n) => n.scope === 'service-range' && n.range !== null)
+      .map((n) => ({
+        label: n.label,
+        from: n.range!.from,
+        to: n.range!.to,
+        protocols: [...n.protocols],
+        applies: n.applies,
+        uses: (entries.find((e) => e.id === n.id)?.uses ?? []).map((u) => ({ label: u.label, confidence: u.confidence })),
+      })),
+  };
+}
+
+/** The registry block of a row, whether or not the report filled it. */
+export function rowRegistry(row: PortRow): PortRegistry | null {
+  return row.registry ?? (row.port === null ? null : portRegistry(protoNumber(row.proto), row.port));
+}
+
+function portRow(p: PortStats, c: Classification, withRegistry: boolean): PortRow {
   const proto = keyProto(p.key);
   const port = keyPort(p.key);
+  const v = c.portVerdict(p);
+  const tcpFlags = (p.anyBits & B_TCP) !== 0 && (p.allBits & B_HAS_FLAGS) !== 0;
   return {
     proto: protoName(proto),
     port: port < 0 ? null : port,
@@ -202,24 +341,42 @@ function portRow(p: PortStats): PortRow {
     destinations: p.destinations.size,
     firstSeen: iso(p.firstSeen),
     lastSeen: iso(p.lastSeen),
+    registry: withRegistry ? portRegistry(proto, port) : null,
+    verdict: {
+      verdict: v.verdict,
+      summary: v.summary,
+      packets: v.packets,
+      sources: v.sources,
+      maxPerSource: v.maxPerSource,
+      singlePortSources: v.singlePortSources,
+      targetedPackets: v.targetedPackets,
+      targetedSources: v.targetedSources,
+      allSyn: tcpFlags ? (p.allBits & B_SYN) !== 0 : null,
+      stealth: (p.anyBits & B_STEALTH) !== 0,
+      classes: v.classes,
+    },
   };
 }
 
-function sourceRow(s: SourceStats, topN: number): SourceRow {
-  const ports = [...s.portEntries()].map(([key, signed]) => ({ key, events: Math.abs(signed) }));
+function sourceRow(agg: Aggregate, s: SourceStats, topN: number, c: Classification): SourceRow {
+  const ports: { key: number; events: number }[] = [];
+  agg.eachPort(s, (key, signed) => ports.push({ key, events: Math.abs(signed) }));
   ports.sort((a, b) => b.events - a.events || a.key - b.key);
   return {
     address: s.address,
     events: s.events,
     probes: s.probes,
-    ports: s.portCount,
-    destinations: s.destinationCount,
+    ports: ports.length,
+    destinations: agg.destinationCount(s),
     firstSeen: iso(s.firstSeen),
     lastSeen: iso(s.lastSeen),
     topPorts: ports.slice(0, topN).map(({ key, events }) => {
       const port = keyPort(key);
       return { proto: protoName(keyProto(key)), port: port < 0 ? null : port, events };
     }),
+    class: c.classOf(s),
+    severity: c.severity(s),
+    reasons: c.reasons(s),
   };
 }
 
@@ -254,24 +411,62 @@ export function topBy<T>(items: Iterable<T>, cmp: (a: T, b: T) => number, top: n
   return win;
 }
 
+/** Ports the text report can show: the first `top` by probes, by other traffic, and by attention. */
+function textPorts(agg: Aggregate, c: Classification, want: number): PortStats[] {
+  // `--top 0` asks for every row: sort all rather than keep a window as long as the list.
+  const top = want >= agg.ports.size ? 0 : want;
+  const order = (a: PortStats, b: PortStats) => keyProto(a.key) - keyProto(b.key) || keyPort(a.key) - keyPort(b.key);
+  const all = agg.ports.values.bind(agg.ports);
+  const probed = topBy(
+    filter(all(), (p) => p.probes > 0),
+    (a, b) => b.probes - a.probes || b.probeSources - a.probeSources || order(a, b),
+    top,
+  );
+  const other = topBy(
+    filter(all(), (p) => p.events > p.probes),
+    (a, b) => b.events - b.probes - (a.events - a.probes) || order(a, b),
+    top,
+  );
+  const attention = topBy(
+    filter(all(), (p) => c.portAttention(p) >= 0),
+    (a, b) => c.portAttention(a) - c.portAttention(b) || c.portPackets(b) - c.portPackets(a) || order(a, b),
+    top,
+  );
+  return [...new Set([...probed, ...other, ...attention])];
+}
+
+function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): IterableIterator<T> {
+  for (const it of items) if (keep(it)) yield it;
+}
+
 export function buildReport(agg: Aggregate, o: ReportOptions): Report {
+  const c = classify(agg, { timeZone: o.timeZone === 'UTC' ? '' : o.timeZone, ...o.classifier });
   const rejected: Partial<Record<RejectReason, number>> = {};
   for (const [reason, n] of [...agg.rejected].sort((a, b) => (a[0] < b[0] ? -1 : 1))) rejected[reason] = n;
   const families: Partial<Record<Family, number>> = {};
   for (const f of Object.keys(agg.eventsByFamily).sort() as Family[]) families[f] = agg.eventsByFamily[f];
 
-  const ports = topBy(
-    agg.ports.values(),
-    (a, b) => b.events - a.events || keyProto(a.key) - keyProto(b.key) || keyPort(a.key) - keyPort(b.key),
-    o.portTop,
-  ).map(portRow);
+  const byEvents = (a: PortStats, b: PortStats) => b.events - a.events || keyProto(a.key) - keyProto(b.key) || keyPort(a.key) - keyPort(b.key);
+  const selected = o.portSelection === 'text' ? textPorts(agg, c, o.top).sort(byEvents) : topBy(agg.ports.values(), byEvents, o.portTop);
+  const ports = selected.map((p) => portRow(p, c, o.portRegistry ?? true));
+  let probedPorts = 0;
+  let otherPorts = 0;
+  for (const p of agg.ports.values()) {
+    if (p.probes > 0) probedPorts++;
+    if (p.events > p.probes) otherPorts++;
+  }
   const sources = topBy(
     agg.sources.values(),
     o.sourceOrder === 'probes'
       ? (a, b) => b.probes - a.probes || b.events - a.events || compareAddress(a.address, b.address)
       : (a, b) => b.events - a.events || compareAddress(a.address, b.address),
     o.top,
-  ).map((s) => sourceRow(s, o.sourceTopPorts));
+  ).map((s) => sourceRow(agg, s, o.sourceTopPorts, c));
+  const scans = (o.top > 0 ? c.scans.slice(0, o.top) : c.scans).map(
+    (f): ScanRow => ({ ...f, windowMs: f.windowMs === f.windowMs ? f.windowMs : null, firstSeen: iso(f.firstSeen), lastSeen: iso(f.lastSeen) }),
+  );
+  const classes = {} as Record<SourceClass, number>;
+  for (const cls of SOURCE_CLASSES) classes[cls] = c.classCounts[cls];
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -287,11 +482,18 @@ export function buildReport(agg: Aggregate, o: ReportOptions): Report {
       firstSeen: iso(agg.firstSeen),
       lastSeen: iso(agg.lastSeen),
       timeZone: o.timeZone,
+      ignored: { bySource: agg.ignoredBySource, byDestination: agg.ignoredByDestination },
+      home: { ...c.home },
+      fields: { ...c.fields },
+      classes,
+      probedPorts,
+      otherPorts,
       filteredEvents: agg.filteredEvents,
       window: o.window === undefined ? null : { since: isoBound(o.window.since), until: isoBound(o.window.until) },
     },
     ports,
     sources,
+    scans,
     timeline: buildTimeline(agg, o.timeZone, o.timelinePorts ?? TIMELINE_PORTS),
   };
 }

@@ -16,6 +16,7 @@ import { ReportError } from '../errors.js';
 import { reporters } from '../reports/index.js';
 import { num } from '../reports/format.js';
 import { openFile, openSource, readSource, STDIN, type OpenedFile, type ReadRange } from '../stream.js';
+import { runExplain } from './explain.js';
 import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
 import { evaluateAlerts, probedPorts } from '../alerts.js';
 import { cursorAfter, planReads, type FileCursor, type PlannedRead } from '../state/cursor.js';
@@ -45,9 +46,10 @@ function parser() {
   return yargs()
     .scriptName(NAME)
     .usage(
-      `${NAME} [options] [file ...]\n\n` +
+      `${NAME} [options] [file ...]\n${NAME} explain PORT|PORT/PROTO|RANGE|SERVICE\n\n` +
         'Reads firewall logs (files, rotated .gz files, or standard input with "-" or a pipe)\n' +
-        'and reports who is probing which ports.',
+        'and reports who is probing which ports, and whether it matters.\n' +
+        '`explain` tells what is known about a port without any log (explain --help).',
     )
     .command('$0 [files..]', 'Report on firewall logs', (y) =>
       y.positional('files', { type: 'string', array: true, describe: 'Log files (.gz too); - or none for stdin' }),
@@ -57,8 +59,10 @@ function parser() {
     .example(`${NAME} /var/log/kern.log /var/log/kern.log.1.gz`, 'files, gzip recognised by content')
     .example(`${NAME} --format json ufw.log | jq .summary`, 'the JSON contract, for scripts')
     .example(`${NAME} --format csv --table sources -o sources.csv ufw.log`, 'a spreadsheet')
+    .example(`${NAME} --home-net 203.0.113.0/24 --ignore-src 198.51.100.9 ufw.log`, 'say what is yours; leave out your monitoring host')
     .example(`${NAME} --state ~/.cache/${NAME}/state.json --quiet --fail-on new-port /var/log/ufw.log`, 'cron: only what is new')
     .example(`${NAME} --since yesterday --until today --format html -o day.html ufw.log*`, 'one day, as a web page')
+    .example(`${NAME} explain 3089`, 'everything known about port 3089, no log needed')
     .epilogue('Exit codes: 0 report written, 1 no firewall event found, 2 usage or input error, 3 internal error, 4 a --fail-on condition held.')
     .strictOptions()
     .help('help')
@@ -83,6 +87,8 @@ async function parseArgs(argv: string[]): Promise<Parsed> {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
+    // A subcommand only in first place: `explain` after options or files is a file name.
+    if (argv[0] === 'explain') return await explain(argv.slice(1), io);
     const parsed = await parseArgs(argv);
     if (parsed.kind === 'output') {
       await writeStream(io.stdout, `${parsed.text}\n`);
@@ -106,6 +112,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     io.stderr.write(`${NAME}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT_INTERNAL;
+  }
+}
+
+async function explain(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await writeStream(io.stdout, await runExplain(argv, io));
+    return EXIT_OK;
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    io.stderr.write(`${NAME}: ${err.message}\n`);
+    if (err.code === 'USAGE') io.stderr.write(`Try '${NAME} explain --help' for the options.\n`);
+    return err.exitCode;
   }
 }
 
@@ -151,7 +169,14 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
     );
   }
   const window = opts.since === null && opts.until === null ? undefined : resolveWindow(opts.since, opts.until, anchor);
-  const analyzer = new Analyzer({ inputFormat: opts.inputFormat, timeZone: opts.timeZone, year: opts.year, ...window });
+  const analyzer = new Analyzer({
+    inputFormat: opts.inputFormat,
+    timeZone: opts.timeZone,
+    year: opts.year,
+    ignoreSrc: opts.ignoreSrc,
+    ignoreDst: opts.ignoreDst,
+    ...window,
+  });
 
   let progress: Progress | null = null;
   if (io.stderr.isTTY === true) {
@@ -191,7 +216,15 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
   const silent = opts.quiet && !matters;
   const chart = opts.output === null && io.stdout.isTTY === true;
   const color = opts.output === null && decideColor(opts.color, io.stdout.isTTY === true, io.env);
-  const report = reporters[opts.format](agg, { top: opts.top, table: opts.table, color, timeZone: opts.displayZone, chart, window });
+  const report = reporters[opts.format](agg, {
+    top: opts.top,
+    table: opts.table,
+    color,
+    timeZone: opts.displayZone,
+    classifier: { homeNet: opts.homeNet },
+    chart,
+    window,
+  });
   if (opts.output !== null) await writeFileAtomic(opts.output, report);
   else if (!silent) await writeStream(io.stdout, report);
 

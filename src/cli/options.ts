@@ -2,6 +2,7 @@
  * The CLI's options table and its check(): the one place where flags become a fully defaulted
  * `CliOptions`. Nothing downstream sees `undefined` or a raw string it must validate again.
  */
+import { CidrError, CidrSet } from '../classify/cidr.js';
 import { INPUT_FORMATS, type InputFormat } from '../core.js';
 import { ReportError } from '../errors.js';
 import { CSV_TABLES, type CsvTable } from '../reports/csv.js';
@@ -58,6 +59,18 @@ export const OPTION_TABLE = {
     type: 'string',
     describe: 'Year of syslog stamps that have none (default: inferred per file)',
   },
+  'home-net': {
+    type: 'string',
+    describe: 'Your addresses, as CIDR blocks separated by commas: what "you" is (default: the destinations seen inbound)',
+  },
+  'ignore-src': {
+    type: 'string',
+    describe: 'Leave out traffic from these CIDR blocks (e.g. your monitoring hosts); counted in the summary',
+  },
+  'ignore-dst': {
+    type: 'string',
+    describe: 'Leave out traffic to these CIDR blocks; counted in the summary',
+  },
   since: {
     type: 'string',
     describe: 'Only events at or after: ISO date/time, today, yesterday, or a duration (30m, 24h, 7d, 2w) back from the newest event',
@@ -106,6 +119,10 @@ export interface CliOptions {
   /** The zone reports name and display in. */
   displayZone: string;
   year: number;
+  /** Null: the destinations seen inbound. */
+  homeNet: CidrSet | null;
+  ignoreSrc: CidrSet | null;
+  ignoreDst: CidrSet | null;
   since: TimeBound | null;
   until: TimeBound | null;
   relativeTo: RelativeTo;
@@ -128,6 +145,9 @@ export interface RawOptions {
   'input-format'?: string;
   tz?: string;
   year?: string;
+  'home-net'?: string | string[];
+  'ignore-src'?: string | string[];
+  'ignore-dst'?: string | string[];
   since?: string;
   until?: string;
   'relative-to'?: string;
@@ -154,6 +174,18 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
     throw usage(`--${flag}: '${value}' is not a whole number from ${min} to ${max} (e.g. ${example})`);
   }
   return n;
+}
+
+/** A CIDR list flag (repeatable, comma-separated), built once; null when not given. */
+function cidrList(flag: string, value: string | string[] | undefined): CidrSet | null {
+  if (value === undefined) return null;
+  const text = (Array.isArray(value) ? value : [value]).join(',');
+  try {
+    return CidrSet.parseList(text);
+  } catch (err) {
+    if (err instanceof CidrError) throw usage(`--${flag}: ${err.message} (e.g. --${flag} 203.0.113.0/24,2001:db8::/32)`);
+    throw err;
+  }
 }
 
 function timeBound(flag: string, value: string | undefined, now: number, tz: string): TimeBound | null {
@@ -203,6 +235,9 @@ export function checkOptions(raw: RawOptions, now: number = Date.now()): CliOpti
     timeZone,
     displayZone: timeZone || machineTimeZone(),
     year,
+    homeNet: cidrList('home-net', raw['home-net']),
+    ignoreSrc: cidrList('ignore-src', raw['ignore-src']),
+    ignoreDst: cidrList('ignore-dst', raw['ignore-dst']),
     since,
     until,
     relativeTo,

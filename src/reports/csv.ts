@@ -21,11 +21,13 @@ export function renderCsv(report: Report, table: CsvTable): string {
         s.firstSeen ?? '',
         s.lastSeen ?? '',
         s.topPorts.map((p) => (p.port === null ? p.proto : `${p.port}/${p.proto}`)).join(' '),
+        s.class,
+        s.severity,
       ]),
       {
         header: true,
         escape_formulas: true,
-        columns: ['address', 'events', 'probes', 'ports', 'destinations', 'first_seen', 'last_seen', 'top_ports'],
+        columns: ['address', 'events', 'probes', 'ports', 'destinations', 'first_seen', 'last_seen', 'top_ports', 'class', 'severity'],
       },
     );
   }
@@ -45,6 +47,9 @@ export function renderCsv(report: Report, table: CsvTable): string {
       p.destinations,
       p.firstSeen ?? '',
       p.lastSeen ?? '',
+      p.registry?.name ?? '',
+      p.registry?.status ?? '',
+      p.verdict.verdict,
     ]),
     {
       header: true,
@@ -64,6 +69,9 @@ export function renderCsv(report: Report, table: CsvTable): string {
         'destinations',
         'first_seen',
         'last_seen',
+        'name',
+        'status',
+        'verdict',
       ],
     },
   );

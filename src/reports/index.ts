@@ -3,7 +3,8 @@
  * Each entry builds the report model it needs from the aggregate and renders it.
  */
 import type { Aggregate } from '../aggregate.js';
-import { buildReport } from '../report.js';
+import type { ClassifierOptions } from '../classify/options.js';
+import { buildReport, type ReportOptions } from '../report.js';
 import { renderCsv, type CsvTable } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -17,6 +18,8 @@ export interface RenderOptions {
   color: boolean;
   /** Zone that stamps without offset were read in, and that the text report shows times in. */
   timeZone: string;
+  /** Classifier settings (home net, thresholds); defaults when left out. */
+  classifier?: Partial<ClassifierOptions>;
   /** Draw the timeline chart in the text report (decided once: stdout is a terminal). */
   chart?: boolean;
   /** The --since/--until window, epoch ms, when one was given. */
@@ -28,30 +31,55 @@ export type Reporter = (agg: Aggregate, o: RenderOptions) => string;
 /** Ports listed per source in the reports. */
 const SOURCE_TOP_PORTS = 5;
 
+function forPeople(o: RenderOptions, sourceTopPorts: number): ReportOptions {
+  return {
+    top: o.top,
+    portTop: 0,
+    sourceOrder: 'probes',
+    sourceTopPorts,
+    timeZone: o.timeZone,
+    classifier: o.classifier,
+    portSelection: 'text',
+    portRegistry: false,
+    window: o.window,
+  };
+}
+
 export const reporters = {
   text: (agg, o) =>
     renderText(
-      // Ports are few: the text renderer ranks them itself (probes first, other traffic apart).
-      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: 3, timeZone: o.timeZone, window: o.window }),
+      // The text renderer ranks the ports itself (probes, other traffic, attention): it gets only those it may show.
+      buildReport(agg, {
+        top: o.top,
+        portTop: 0,
+        sourceOrder: 'probes',
+        sourceTopPorts: 3,
+        timeZone: o.timeZone,
+        classifier: o.classifier,
+        portSelection: 'text',
+        portRegistry: false,
+        window: o.window,
+      }),
       { top: o.top, color: o.color, timeZone: o.timeZone, chart: o.chart === true },
     ),
   csv: (agg, o) =>
     renderCsv(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
+      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier, window: o.window }),
       o.table,
     ),
   json: (agg, o) =>
     renderJson(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
+      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier, window: o.window }),
     ),
+  // For people, like text: only the ports they can show, registry notes looked up per shown row.
   markdown: (agg, o) =>
     renderMarkdown(
-      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: 3, timeZone: o.timeZone, window: o.window }),
+      buildReport(agg, forPeople(o, 3)),
       { top: o.top, timeZone: o.timeZone },
     ),
   html: (agg, o) =>
     renderHtml(
-      buildReport(agg, { top: o.top, portTop: 0, sourceOrder: 'probes', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, window: o.window }),
+      buildReport(agg, forPeople(o, SOURCE_TOP_PORTS)),
       { top: o.top, timeZone: o.timeZone },
     ),
 } satisfies Record<string, Reporter>;
