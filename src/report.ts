@@ -439,8 +439,13 @@ function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): IterableIte
   for (const it of items) if (keep(it)) yield it;
 }
 
+/** The zone the classifier is given for a report zone ('' for UTC), so every caller classifies alike. */
+export function classifierZone(timeZone: string): string {
+  return timeZone === 'UTC' ? '' : timeZone;
+}
+
 export function buildReport(agg: Aggregate, o: ReportOptions): Report {
-  const c = classify(agg, { timeZone: o.timeZone === 'UTC' ? '' : o.timeZone, ...o.classifier });
+  const c = classify(agg, { timeZone: classifierZone(o.timeZone), ...o.classifier });
   const rejected: Partial<Record<RejectReason, number>> = {};
   for (const [reason, n] of [...agg.rejected].sort((a, b) => (a[0] < b[0] ? -1 : 1))) rejected[reason] = n;
   const families: Partial<Record<Family, number>> = {};

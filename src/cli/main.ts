@@ -18,7 +18,9 @@ import { num } from '../reports/format.js';
 import { openFile, openSource, readSource, STDIN, type OpenedFile, type ReadRange } from '../stream.js';
 import { runExplain } from './explain.js';
 import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
-import { evaluateAlerts, probedPorts } from '../alerts.js';
+import { evaluateAlerts, needsClassification, probedPorts } from '../alerts.js';
+import { classify } from '../classify/classify.js';
+import { classifierZone } from '../report.js';
 import { cursorAfter, planReads, type FileCursor, type PlannedRead } from '../state/cursor.js';
 import { emptyState, loadState, saveState } from '../state/state-file.js';
 import { newestEventTime } from '../time/newest.js';
@@ -211,7 +213,14 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
   }
 
   const agg = analyzer.aggregate;
-  const reasons = evaluateAlerts(opts.failOn, agg, { knownPorts: state?.existed === true ? new Set(state.ports.keys()) : null });
+  // The report classifies again when it is built; for the alerts once more, only when asked (it is
+  // the classifier's whole pass, but per source and port, not per line).
+  const classifier = { homeNet: opts.homeNet };
+  const classification = needsClassification(opts.failOn) ? classify(agg, { timeZone: classifierZone(opts.displayZone), ...classifier }) : null;
+  const reasons = evaluateAlerts(opts.failOn, agg, {
+    knownPorts: state?.existed === true ? new Set(state.ports.keys()) : null,
+    classification,
+  });
   const matters = opts.failOn.length > 0 ? reasons.length > 0 : agg.events > 0;
   const silent = opts.quiet && !matters;
   const chart = opts.output === null && io.stdout.isTTY === true;
@@ -221,7 +230,7 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
     table: opts.table,
     color,
     timeZone: opts.displayZone,
-    classifier: { homeNet: opts.homeNet },
+    classifier,
     chart,
     window,
   });

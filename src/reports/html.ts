@@ -1,21 +1,19 @@
 /**
  * The HTML report: one self-contained file (inline CSS and SVG; no script, no font, no image, no
  * link to load), to open from a mail or a share. Summary, timeline chart, top ports with what they
- * are and how much they are scanned in general, top sources, the scans found, other traffic and the
- * parse summary. Every text from a log is escaped. Deterministic: no generation date.
+ * are, how much they are scanned in general and the classifier's verdict on this log, top sources
+ * with their classes and severity, the scans found, other traffic and the parse summary. Every text
+ * from a log is escaped. Deterministic: no generation date.
  */
-import type { PortRow, Report, SourceRow, TimelineReport } from '../report.js';
+import type { PortRow, Report, TimelineReport } from '../report.js';
 import { num, portLabel, wallTime } from './format.js';
+import { classSentence, scanLine } from './meaning.js';
 import { portNote } from './port-notes.js';
 
 export interface HtmlOptions {
   top: number;
   timeZone: string;
 }
-
-/** A source that probed at least this many ports (or destinations) is listed as a scan. */
-export const SCAN_MIN_PORTS = 5;
-export const SWEEP_MIN_TARGETS = 5;
 
 const COLORS = ['#d9480f', '#1971c2', '#2f9e44', '#ae3ec9', '#f08c00'];
 
@@ -42,9 +40,12 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space:
 td.port { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: nowrap; }
 td.why { color: #33383f; max-width: 460px; }
 .tag { display: inline-block; font-size: 11px; padding: 1px 6px; margin: 1px 2px 1px 0; border-radius: 10px; background: #eef1f4; color: #444c56; }
-.verdict { display: inline-block; font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 10px; }
-.v-top { background: #ffe3e3; color: #a61e1e; } .v-campaign { background: #fff3bf; color: #8a5a00; }
-.v-background { background: #e7f5ff; color: #1c5d99; } .v-none { background: #f1f3f5; color: #656d76; }
+.verdict, .scanned { display: inline-block; font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 10px; white-space: nowrap; }
+.v-targeted, .sev-4, .sev-5 { background: #ffe3e3; color: #a61e1e; } .v-mixed, .sev-3 { background: #fff3bf; color: #8a5a00; }
+.v-background, .sev-2 { background: #e7f5ff; color: #1c5d99; } .v-too-little-data, .sev-1 { background: #f1f3f5; color: #656d76; }
+.s-top { background: #fff0f6; color: #a61e4d; } .s-campaign { background: #fff9db; color: #8a5a00; }
+.s-background { background: #e6fcf5; color: #087f5b; } .s-none { background: #f1f3f5; color: #656d76; }
+.log { color: var(--muted); font-size: 12px; margin-top: 3px; }
 .chart { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
 .legend { margin: 6px 0 0; color: var(--muted); font-size: 12px; }
 .legend i { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin: 0 4px 0 12px; }
@@ -119,18 +120,16 @@ export function timelineSvg(t: TimelineReport, tz: string): string {
   return `${parts.join('\n')}\n<p class="legend"><i style="background:#a5c8ec;height:10px"></i>all events per ${t.unit}${legend}${t.portsPartial ? ' (per-port lines partial: quiet ports were pruned to bound memory)' : ''}</p>`;
 }
 
-function verdict(scanned: string, port: number | null): string {
+function scannedBadge(scanned: string, port: number | null): string {
   if (port === null) return '-';
-  const cls = scanned === '' ? 'v-none' : `v-${scanned}`;
+  const cls = scanned === '' ? 's-none' : `s-${scanned}`;
   const text = scanned === '' ? 'no data' : scanned === 'top' ? 'top scanned' : scanned === 'campaign' ? 'campaigns' : 'background';
-  return `<span class="verdict ${cls}">${escapeHtml(text)}</span>`;
+  return `<span class="scanned ${cls}">${escapeHtml(text)}</span>`;
 }
 
-function scanKind(r: SourceRow): string | null {
-  if (r.ports >= SCAN_MIN_PORTS && r.destinations >= SWEEP_MIN_TARGETS) return 'port scan and sweep';
-  if (r.ports >= SCAN_MIN_PORTS) return 'port scan';
-  if (r.destinations >= SWEEP_MIN_TARGETS) return 'sweep';
-  return null;
+function verdictBadge(p: PortRow): string {
+  const v = p.verdict.verdict;
+  return `<span class="verdict v-${v}" title="${escapeHtml(p.verdict.summary)}">${escapeHtml(v === 'too-little-data' ? 'too little data' : v)}</span>`;
 }
 
 export function renderHtml(report: Report, o: HtmlOptions): string {
@@ -149,11 +148,12 @@ export function renderHtml(report: Report, o: HtmlOptions): string {
   const cards: [string, string][] = [
     ['events', num(s.events)],
     ['probes', num(s.probes)],
-    ['ports probed', num(probed.length)],
+    ['ports probed', num(s.probedPorts)],
     ['other events', num(s.events - s.probes)],
     ['lines read', num(s.lines)],
   ];
   body.push(`<section class="cards">${cards.map(([k, v]) => `<div class="card"><b>${v}</b><span>${escapeHtml(k)}</span></div>`).join('')}</section>`);
+  if (s.events > 0) body.push(`<p class="sub" style="margin-top:14px">${escapeHtml(classSentence(s.classes))}</p>`);
 
   body.push(`<h2>Timeline</h2>`);
   body.push(report.timeline === null ? '<p class="empty">No event with a time.</p>' : timelineSvg(report.timeline, tz));
@@ -164,10 +164,15 @@ export function renderHtml(report: Report, o: HtmlOptions): string {
     const rows = probed.slice(0, o.top).map((p) => {
       const note = portNote(p.proto, p.port);
       const tags = note.tags.map((t) => `<span class="tag">${escapeHtml(t)}</span>`).join('');
-      return `<tr>${td(portLabel(p.proto, p.port), 'port')}${td(p.service || '-')}${td(num(p.probes), 'n')}${td(num(p.probeSources), 'n')}${td(num(p.destinations), 'n')}<td>${verdict(note.scanned, p.port)}</td><td class="why">${escapeHtml(note.explanation || '-')} ${tags}</td></tr>`;
+      const why = `${escapeHtml(note.explanation || '-')} ${tags}<div class="log">This log: ${escapeHtml(p.verdict.summary)}</div>`;
+      return `<tr>${td(portLabel(p.proto, p.port), 'port')}${td(p.service || '-')}${td(num(p.probes), 'n')}${td(num(p.probeSources), 'n')}${td(num(p.destinations), 'n')}<td>${verdictBadge(p)}</td><td>${scannedBadge(note.scanned, p.port)}</td><td class="why">${why}</td></tr>`;
     });
-    body.push(table(['port', 'service', 'probes', 'sources', 'targets', 'scanned in general', 'what it is'], [false, false, true, true, true, false, false], rows));
-    if (probed.length > o.top) body.push(`<p class="empty">… and ${num(probed.length - o.top)} more ports.</p>`);
+    body.push(
+      table(['port', 'service', 'probes', 'sources', 'targets', 'verdict', 'scanned in general', 'what it is'], [false, false, true, true, true, false, false, false], rows),
+    );
+    // The report holds only the rows it can show; the summary counts every port.
+    const shown = Math.min(o.top, probed.length);
+    if (s.probedPorts > shown) body.push(`<p class="empty">… and ${num(s.probedPorts - shown)} more ports.</p>`);
   }
 
   body.push(`<h2>Top sources</h2>`);
@@ -175,23 +180,18 @@ export function renderHtml(report: Report, o: HtmlOptions): string {
   else {
     const rows = probers.slice(0, o.top).map(
       (r) =>
-        `<tr>${td(r.address, 'port')}${td(num(r.probes), 'n')}${td(num(r.ports), 'n')}${td(num(r.destinations), 'n')}${td(scanKind(r) ?? '-')}${td(r.topPorts.map((p) => portLabel(p.proto, p.port)).join(' '), 'port')}${td(wallTime(r.lastSeen, tz).slice(0, 16))}</tr>`,
+        `<tr>${td(r.address, 'port')}${td(num(r.probes), 'n')}${td(num(r.ports), 'n')}${td(num(r.destinations), 'n')}${td(r.class)}<td><span class="verdict sev-${r.severity}">${r.severity}</span></td>${td(r.topPorts.map((p) => portLabel(p.proto, p.port)).join(' '), 'port')}${td(wallTime(r.lastSeen, tz).slice(0, 16))}</tr>`,
     );
-    body.push(table(['source', 'probes', 'ports', 'targets', 'class', 'top ports', 'last seen'], [false, true, true, true, false, false, false], rows));
+    body.push(table(['source', 'probes', 'ports', 'targets', 'class', 'severity', 'top ports', 'last seen'], [false, true, true, true, false, false, false, false], rows));
   }
 
   body.push(`<h2>Scans found</h2>`);
-  const scans = probers.filter((r) => scanKind(r) !== null);
-  if (scans.length === 0) body.push(`<p class="empty">No source probed ${SCAN_MIN_PORTS} or more ports or ${SWEEP_MIN_TARGETS} or more addresses.</p>`);
+  if (report.scans.length === 0) body.push('<p class="empty">No scan found.</p>');
   else {
-    const rows = scans.slice(0, o.top).map(
-      (r) =>
-        `<tr>${td(r.address, 'port')}${td(scanKind(r)!)}${td(num(r.ports), 'n')}${td(num(r.destinations), 'n')}${td(`${wallTime(r.firstSeen, tz)} to ${wallTime(r.lastSeen, tz)}`)}</tr>`,
+    const rows = report.scans.map(
+      (f) => `<tr>${td(f.kind)}${td(scanLine(f))}${td(num(f.packets), 'n')}${td(`${wallTime(f.firstSeen, tz)} to ${wallTime(f.lastSeen, tz)}`)}</tr>`,
     );
-    body.push(
-      `<p class="sub">Sources that probed ${SCAN_MIN_PORTS} or more ports (a port scan) or ${SWEEP_MIN_TARGETS} or more addresses (a sweep).</p>`,
-      table(['source', 'kind', 'ports', 'targets', 'when'], [false, false, true, true, false], rows),
-    );
+    body.push(table(['kind', 'scan', 'packets', 'when'], [false, false, true, false], rows));
   }
 
   const other = report.ports.filter((p) => p.events > p.probes).sort((a, b) => b.events - b.probes - (a.events - a.probes));

@@ -5,6 +5,7 @@
  */
 import type { PortRow, Report } from '../report.js';
 import { num, portLabel, wallTime } from './format.js';
+import { classSentence, scanLine } from './meaning.js';
 import { portNote } from './port-notes.js';
 
 export interface MarkdownOptions {
@@ -38,12 +39,13 @@ export function renderMarkdown(report: Report, o: MarkdownOptions): string {
   const out: string[] = ['# portscan-report', ''];
   const families = Object.entries(s.eventsByFamily).map(([f, n]) => `${f} ${num(n)}`).join(', ');
   out.push(`- **${num(s.events)} events** in ${num(s.lines)} lines${families ? ` (${families})` : ''}`);
-  out.push(`- **${num(s.probes)} probes** (inbound, blocked or no action logged); ${num(s.events - s.probes)} other events`);
+  out.push(`- **${num(s.probes)} probes** (towards you, blocked or no action logged) on ${num(s.probedPorts)} ports; ${num(s.events - s.probes)} other events`);
   if (s.firstSeen !== null) out.push(`- Time span: ${wallTime(s.firstSeen, tz)} to ${wallTime(s.lastSeen, tz)} (${tz})`);
   if (s.window !== null) {
     const b = (x: string | null, open: string) => (x === null ? open : wallTime(x, tz));
     out.push(`- Window: ${b(s.window.since, 'start')} to ${b(s.window.until, 'end')}; ${num(s.filteredEvents)} events outside it not counted`);
   }
+  if (s.events > 0) out.push(`- ${classSentence(s.classes)}`);
 
   const t = report.timeline;
   if (t !== null) {
@@ -73,14 +75,27 @@ export function renderMarkdown(report: Report, o: MarkdownOptions): string {
     out.push('', '## Top probed ports', '');
     const shown = probed.slice(0, o.top);
     const notes = shown.map((p) => portNote(p.proto, p.port));
-    const rows = shown.map((p, i) => [portLabel(p.proto, p.port), p.service || '-', num(p.probes), num(p.probeSources), num(p.destinations), notes[i].scanned || '-']);
-    out.push(...pipeTable(['port', 'service', 'probes', 'sources', 'targets', 'scanned in general'], rows, [false, false, true, true, true, false]));
-    if (probed.length > o.top) out.push('', `… and ${num(probed.length - o.top)} more ports`);
+    const rows = shown.map((p, i) => [
+      portLabel(p.proto, p.port),
+      p.service || '-',
+      num(p.probes),
+      num(p.probeSources),
+      num(p.destinations),
+      p.verdict.verdict,
+      notes[i].scanned || '-',
+    ]);
+    out.push(
+      ...pipeTable(['port', 'service', 'probes', 'sources', 'targets', 'verdict', 'scanned in general'], rows, [false, false, true, true, true, false, false]),
+    );
+    // The report holds only the rows it can show; the summary counts every port.
+    if (s.probedPorts > shown.length) out.push('', `… and ${num(s.probedPorts - shown.length)} more ports`);
     // Explanations as a list, not a column: a table row of 200 characters does not read in plain text.
     const explained = shown.map((p, i) => [p, notes[i]] as const).filter(([, n]) => n.explanation !== '').slice(0, EXPLAINED_PORTS);
     if (explained.length > 0) {
       out.push('', '### What these ports are', '');
-      for (const [p, n] of explained) out.push(`- **${portLabel(p.proto, p.port)}**${p.service ? ` (${p.service})` : ''}: ${n.explanation}`);
+      for (const [p, n] of explained) {
+        out.push(`- **${portLabel(p.proto, p.port)}**${p.service ? ` (${p.service})` : ''}: ${n.explanation} This log: ${p.verdict.summary}`);
+      }
     }
   }
 
@@ -92,9 +107,16 @@ export function renderMarkdown(report: Report, o: MarkdownOptions): string {
       num(r.probes),
       num(r.ports),
       num(r.destinations),
+      r.class,
+      String(r.severity),
       r.topPorts.map((p) => portLabel(p.proto, p.port)).join(' '),
     ]);
-    out.push(...pipeTable(['source', 'probes', 'ports', 'targets', 'top ports'], rows, [false, true, true, true, false]));
+    out.push(...pipeTable(['source', 'probes', 'ports', 'targets', 'class', 'severity', 'top ports'], rows, [false, true, true, true, false, true, false]));
+  }
+
+  if (report.scans.length > 0) {
+    out.push('', '## Scans found', '');
+    for (const f of report.scans) out.push(`- ${scanLine(f)} (${num(f.packets)} packets, ${wallTime(f.firstSeen, tz).slice(0, 16)} to ${wallTime(f.lastSeen, tz).slice(0, 16)})`);
   }
 
   const other = report.ports.filter((p) => p.events > p.probes).sort((a, b) => b.events - b.probes - (a.events - a.probes));

@@ -9,9 +9,9 @@ import { EXIT_ALERT } from '../../src/cli/main.js';
 
 const base = ['--tz', 'UTC', '--year', '2024'];
 
-function ufw(action: 'BLOCK' | 'ALLOW', port: number, dir: 'in' | 'out' = 'in', src = '198.51.100.7'): string {
+function ufw(action: 'BLOCK' | 'ALLOW', port: number, dir: 'in' | 'out' = 'in', src = '198.51.100.7', time = '10:00:00'): string {
   const iface = dir === 'in' ? 'IN=eth0 OUT=' : 'IN= OUT=eth0';
-  return `Mar  1 10:00:00 fw kernel: [UFW ${action}] ${iface} MAC= SRC=${src} DST=203.0.113.1 LEN=40 TOS=0x00 PREC=0x00 TTL=240 ID=1 PROTO=TCP SPT=40000 DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0\n`;
+  return `Mar  1 ${time} fw kernel: [UFW ${action}] ${iface} MAC= SRC=${src} DST=203.0.113.1 LEN=40 TOS=0x00 PREC=0x00 TTL=240 ID=1 PROTO=TCP SPT=40000 DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0\n`;
 }
 
 function logOf(text: string): string {
@@ -23,6 +23,13 @@ function logOf(text: string): string {
 
 const fourBlocks = logOf([22, 22, 23, 80].map((p) => ufw('BLOCK', p)).join(''));
 
+// 12 SYNs from one source to one host and port, two minutes apart: the classifier's "targeted"
+// (≥ 10 attempts over ≥ 10 min), severity 2; plus some background.
+const targetedLog = logOf(
+  Array.from({ length: 12 }, (_, i) => ufw('BLOCK', 22, 'in', '192.0.2.99', `10:${String(i * 2).padStart(2, '0')}:00`)).join('') +
+    [23, 80, 445].map((p, i) => ufw('BLOCK', p, 'in', `198.51.100.${i + 1}`)).join(''),
+);
+
 test('exit 4 is its own code, apart from 1 (no events) and 2 (usage)', () => {
   expect(EXIT_ALERT).toBe(4);
 });
@@ -30,10 +37,15 @@ test('exit 4 is its own code, apart from 1 (no events) and 2 (usage)', () => {
 test.each([
   ['events>3', fourBlocks, EXIT_ALERT, 'events>3: 4 events'],
   ['events>4', fourBlocks, 0, null],
-  ['allowed', logOf(ufw('BLOCK', 22) + ufw('ALLOW', 8080) + ufw('ALLOW', 8080)), EXIT_ALERT, 'allowed: 2 inbound events allowed, on 8080/tcp'],
+  ['allowed', logOf(ufw('BLOCK', 22) + ufw('ALLOW', 8080) + ufw('ALLOW', 8080)), EXIT_ALERT, 'allowed: 2 events towards you allowed, on 8080/tcp'],
   ['allowed', logOf(ufw('BLOCK', 22) + ufw('ALLOW', 443, 'out')), 0, null], // outbound allowed is no probe let through
   ['allowed', fourBlocks, 0, null],
-  ['events>100,allowed', logOf(ufw('ALLOW', 25)), EXIT_ALERT, 'allowed: 1 inbound events allowed, on 25/tcp'],
+  ['events>100,allowed', logOf(ufw('ALLOW', 25)), EXIT_ALERT, 'allowed: 1 events towards you allowed, on 25/tcp'],
+  ['targeted', targetedLog, EXIT_ALERT, 'targeted: 1 source made repeated attempts on one host and port: 192.0.2.99 (22/tcp)'],
+  ['targeted', fourBlocks, 0, null],
+  ['severity>=2', targetedLog, EXIT_ALERT, 'severity>=2: 1 source, 192.0.2.99 (severity 2, targeted)'],
+  ['severity>=3', targetedLog, 0, null],
+  ['severity>=1', fourBlocks, EXIT_ALERT, 'severity>=1: 1 source, 198.51.100.7 (severity 1, unclassified)'],
 ])('--fail-on %s', async (cond, log, code, reason) => {
   const r = await runCli([...base, '--fail-on', cond, log]);
   expect(r.code).toBe(code);
@@ -60,7 +72,8 @@ test('--fail-on new-port: the first run learns, then only a port never probed be
 
 test.each([
   [['--fail-on', 'new-port'], 'needs --state'],
-  [['--fail-on', 'severity>=x'], 'events>N, allowed, new-port'],
+  [['--fail-on', 'severity>=x'], 'targeted, severity>=N, events>N, allowed, new-port'],
+  [['--fail-on', 'severity>=9'], 'severity is 1 to 5'],
   [['--fail-on', 'events>'], 'events>N'],
   [['--fail-on', ','], 'needs conditions'],
   [['--reset-state'], 'needs --state'],
