@@ -380,15 +380,6 @@ class Context {
   }
 
   /**
-   * One of your addresses: inside --home-net, or else a destination of traffic towards you (not a
-   * multicast or broadcast group: everyone's LAN chatter goes there).
-   */
-  isHomeAddress(address: string): boolean {
-    if (this.o.homeNet !== null) return this.o.homeNet.has(address);
-    return (this.agg.destinationFlagsOf(address) & DST_INBOUND) !== 0 && !isMulticastOrBroadcast(address);
-  }
-
-  /**
    * Whether a source is one of your addresses. Without --home-net, only an address that was also a
    * destination can be: those are looked up once from the destinations (a few), not per source (a
    * million).
