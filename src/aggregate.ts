@@ -92,6 +92,8 @@ export class PortStats {
   allBits = ALL_BITS;
   /** Interned destination ids. */
   readonly destinations = new Set<number>();
+  /** The destination added last, to skip the Set for runs of packets to one host. */
+  lastDestination = -1;
   constructor(
     readonly key: number,
     /** Order of first appearance: an index for per-port arrays built at report time. */
@@ -336,7 +338,10 @@ export class Aggregate {
     port.byAction[ACTION_INDEX[ev.action]] += n;
     if (inbound && ev.action === 'allow') port.allowedIn += n;
     port.byDirection[DIRECTION_INDEX[ev.direction]] += n;
-    port.destinations.add(dstId);
+    if (dstId !== port.lastDestination) {
+      port.destinations.add(dstId);
+      port.lastDestination = dstId;
+    }
     port.anyBits |= bits;
     port.allBits &= bits;
     if (t === t) {
@@ -503,7 +508,12 @@ export class Aggregate {
     return id === undefined ? 0 : this.destinationFlags[id];
   }
 
+  /** The last destination looked up: most logs watch a handful of addresses, so it often repeats. */
+  private lastDestination = '';
+  private lastDestinationId = -1;
+
   private internDestination(address: string): number {
+    if (address === this.lastDestination) return this.lastDestinationId;
     let id = this.destinationIds.get(address);
     if (id === undefined) {
       id = this.destinationNames.length;
@@ -512,6 +522,8 @@ export class Aggregate {
       this.destinationFlags.push(0);
       this.destinationIds.set(own, id);
     }
+    this.lastDestination = this.destinationNames[id];
+    this.lastDestinationId = id;
     return id;
   }
 

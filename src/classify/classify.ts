@@ -380,13 +380,24 @@ class Context {
   }
 
   /**
-   * One of your addresses: inside --home-net, or else a destination of traffic towards you (not a
-   * multicast or broadcast group: everyone's LAN chatter goes there).
+   * Whether a source is one of your addresses. Without --home-net, only an address that was also a
+   * destination can be: those are looked up once from the destinations (a few), not per source (a
+   * million).
    */
-  isHomeAddress(address: string): boolean {
-    if (this.o.homeNet !== null) return this.o.homeNet.has(address);
-    return (this.agg.destinationFlagsOf(address) & DST_INBOUND) !== 0 && !isMulticastOrBroadcast(address);
+  isHomeSource(src: SourceStats): boolean {
+    if (this.o.homeNet !== null) return this.o.homeNet.has(src.address);
+    if (this.homeSources === null) {
+      this.homeSources = new Set();
+      for (let id = 0; id < this.agg.destinationNames.length; id++) {
+        if (!this.isHomeDestination(id)) continue;
+        const s = this.agg.sources.get(this.dst(id));
+        if (s !== undefined) this.homeSources.add(s.id);
+      }
+    }
+    return this.homeSources.has(src.id);
   }
+
+  private homeSources: Set<number> | null = null;
 
   isHomeDestination(id: number): boolean {
     if (this.o.homeNet !== null) return this.o.homeNet.has(this.dst(id));
@@ -395,7 +406,7 @@ class Context {
 
   /** A LAN address: private (RFC 1918, link-local, ULA) or inside --home-net. */
   isLan(src: SourceStats): boolean {
-    return isPrivateAddress(src.address) || this.isHomeAddress(src.address);
+    return isPrivateAddress(src.address) || this.isHomeSource(src);
   }
 
   /** A LAN source's broadcast, multicast or discovery-protocol pair: noise, whatever else it did. */
@@ -472,7 +483,7 @@ function firstRules(ctx: Context, src: SourceStats): RuleResult | null {
   // 1. Outbound policy block: every packet left through the firewall, or the source is one of
   //    yours and, LAN chatter aside, only talked to addresses that are not.
   if ((all & B_OUTBOUND) !== 0) return result('outbound');
-  const home = ctx.isHomeAddress(src.address);
+  const home = ctx.isHomeSource(src);
   if (home) {
     const n = scratch.collect(agg, src);
     let outside = 0;

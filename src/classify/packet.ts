@@ -25,7 +25,7 @@ export const B_STALE = 1 << 8;
 export const B_BACKSCATTER = 1 << 9;
 /** UDP from an amplifier's source port (DNS, NTP, SSDP, memcached …): reflection. */
 export const B_REFLECT = 1 << 10;
-/** UDP from a game or peer-to-peer port, or from a high port to one (or to the same high port: NAT traversal). */
+/** UDP from a game or peer-to-peer port, from a high port to one, or between equal ports ≥ 10000 (NAT traversal). */
 export const B_PEER = 1 << 11;
 /** IP ID 54321: ZMap's default (src/probe_modules/packet.c sets `ip_id = htons(54321)`). */
 export const B_ZMAP = 1 << 12;
@@ -174,6 +174,13 @@ function isAnswerFlags(f: number): boolean {
   return ((f & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && (f & (TCP_FIN | TCP_RST)) === 0) || ((f & TCP_RST) !== 0 && (f & TCP_SYN) === 0);
 }
 
+/**
+ * Equal source and destination ports from here up look like NAT traversal between peers (ours).
+ * Below it, equal ports are more often a service scanned from its own port (SIP scanners send from
+ * 5060 to 5060).
+ */
+export const EQUAL_PEER_PORTS_FROM = 10000;
+
 /** ZMap's default IP ID. */
 export const ZMAP_IP_ID = 54321;
 
@@ -212,7 +219,7 @@ export function packetBits(ev: PacketEvent, inbound: boolean): number {
     if (sp >= 0) {
       const t = portTable();
       if ((t[sp] & P_AMPLIFIER) !== 0) b |= B_REFLECT;
-      if ((t[sp] & P_PEER) !== 0 || (sp >= 1024 && (sp === dp || (dp >= 0 && (t[dp] & P_PEER) !== 0)))) b |= B_PEER;
+      if ((t[sp] & P_PEER) !== 0 || (sp >= 1024 && (dp >= 0 && (t[dp] & P_PEER) !== 0)) || (sp === dp && sp >= EQUAL_PEER_PORTS_FROM)) b |= B_PEER;
     }
   } else if ((proto === 1 && ev.icmpType === 0) || (proto === 58 && ev.icmpType === 129)) {
     b |= B_BACKSCATTER | B_REPLY;

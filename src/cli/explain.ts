@@ -44,7 +44,7 @@ export interface ExplainOptions {
 function parser() {
   return yargs()
     .scriptName(NAME)
-    .usage(`${NAME} [--format text|json] QUERY...\n\nEverything portscan-report knows about a port, without any log: IANA name and status,\nrange, known uses, tags, how much it is scanned, and the sources.`)
+    .usage(`${NAME} [--format text|json] QUERY...\n\nEverything portscan-report knows about a port, without any log: IANA name and status, range, known uses, tags, how much it is scanned, and the sources.`)
     .command('$0 [query..]', 'Ports to explain', (y) =>
       y.positional('query', { type: 'string', array: true, describe: 'A port (3089), port/proto (3089/udp), range (3074-3174) or service name (ssh)' }),
     )

@@ -49,8 +49,8 @@ function parser() {
     .scriptName(NAME)
     .usage(
       `${NAME} [options] [file ...]\n${NAME} explain PORT|PORT/PROTO|RANGE|SERVICE\n\n` +
-        'Reads firewall logs (files, rotated .gz files, or standard input with "-" or a pipe)\n' +
-        'and reports who is probing which ports, and whether it matters.\n' +
+        'Reads firewall logs (files, rotated .gz files, or standard input with "-" or a pipe) ' +
+        'and reports who is probing which ports, and whether it matters. ' +
         '`explain` tells what is known about a port without any log (explain --help).',
     )
     .command('$0 [files..]', 'Report on firewall logs', (y) =>

@@ -80,8 +80,9 @@ describe('5-6. reflected UDP and game/peer traffic', () => {
     ['from memcached (11211)', 11211, 40000, 'reflection'],
     ['from WS-Discovery (3702)', 3702, 40000, 'reflection'],
     ['BitTorrent 6881 to 6881', 6881, 6881, 'peer'],
-    ['equal high ports (NAT traversal)', 50000, 50000, 'peer'],
-    ['equal system ports', 1000, 1000, 'background'],
+    ['equal ports from 10000 (NAT traversal)', 10000, 10000, 'peer'],
+    ['equal ports below 10000 (SIP scanners send 5060 to 5060)', 9999, 9999, 'background'],
+    ['SIP 5060 to 5060', 5060, 5060, 'background'],
     ['a high port to Xbox 3074 (registry: game)', 40000, 3074, 'peer'],
     ['a system port to Xbox 3074', 1000, 3074, 'background'],
   ])('%s', (_name, sport, dport, expected) => {

@@ -3,10 +3,10 @@
  * the shared corpus against the oracle's expected summaries, fixtures, and garbage.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { linesOf, parseFileWith, summarize, type OracleSummary } from '../helpers/oracle.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filterlogParser } from '../../parsers/filterlog.js';
-import { protoName } from '../../src/net/protocols.js';
 import {
   isEvent,
   newParseContext,
@@ -249,40 +249,8 @@ describe('lines that are not filterlog records', () => {
 // ---------------------------------------------------------------------------------------------
 // The shared corpus against the oracle
 
-interface Summary {
-  events: number;
-  by_protocol_dst_port: Record<string, number>;
-  by_src_ip: Record<string, number>;
-  by_direction: Record<string, number>;
-  events_by_variant: Record<string, number>;
-}
-
-/** The lines of a file as a line splitter gives them (a final newline ends the last line). */
-function linesOf(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-function summarize(results: readonly ParseResult[]): Summary {
-  const s: Summary = { events: 0, by_protocol_dst_port: {}, by_src_ip: {}, by_direction: {}, events_by_variant: {} };
-  const add = (m: Record<string, number>, k: string): void => {
-    m[k] = (m[k] ?? 0) + 1;
-  };
-  for (const r of results) {
-    if (!isEvent(r)) continue;
-    s.events++;
-    add(s.by_protocol_dst_port, `${protoName(r.proto)}/${r.dstPort >= 0 ? r.dstPort : '-'}`);
-    add(s.by_src_ip, r.src);
-    add(s.by_direction, r.direction);
-    add(s.events_by_variant, `${r.family}:${r.variant}`);
-  }
-  return s;
-}
-
 function parseFile(path: string): ParseResult[] {
-  const ctx = newCtx();
-  return linesOf(path).map((line) => (filterlogParser.sniff(line) ? filterlogParser.parse(line, ctx) : null));
+  return parseFileWith(filterlogParser, path, newCtx());
 }
 
 const corpusFiles = ['pfsense-filterlog', 'opnsense'].flatMap((dir) =>
@@ -300,7 +268,7 @@ if (corpusFiles.length === 0) {
     // Documented differences with the oracle: none so far. A difference goes here with the line
     // and the reasoning, never into the parser as a special case.
     test.each(corpusFiles)('%s', (file) => {
-      const expected = JSON.parse(readFileSync(join(CORPUS, `${file}.expected.json`), 'utf8')) as Summary;
+      const expected = JSON.parse(readFileSync(join(CORPUS, `${file}.expected.json`), 'utf8')) as OracleSummary;
       const results = parseFile(join(CORPUS, file));
       const got = summarize(results);
       expect(got.events).toBe(expected.events);
