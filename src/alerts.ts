@@ -116,7 +116,7 @@ export function evaluateAlerts(conditions: readonly AlertCondition[], agg: Aggre
         const ports = [...agg.ports.values()].filter((p) => p.allowedIn > 0).sort((a, b) => byCount(a, b, (p) => p.allowedIn));
         if (ports.length > 0) {
           const total = ports.reduce((n, p) => n + p.allowedIn, 0);
-          reasons.push(`allowed: ${num(total)} events towards you allowed, on ${named(ports)}`);
+          reasons.push(`allowed: ${num(total)} ${total === 1 ? 'event' : 'events'} towards you allowed, on ${named(ports)}`);
         }
         break;
       }

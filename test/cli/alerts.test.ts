@@ -40,7 +40,7 @@ test.each([
   ['allowed', logOf(ufw('BLOCK', 22) + ufw('ALLOW', 8080) + ufw('ALLOW', 8080)), EXIT_ALERT, 'allowed: 2 events towards you allowed, on 8080/tcp'],
   ['allowed', logOf(ufw('BLOCK', 22) + ufw('ALLOW', 443, 'out')), 0, null], // outbound allowed is no probe let through
   ['allowed', fourBlocks, 0, null],
-  ['events>100,allowed', logOf(ufw('ALLOW', 25)), EXIT_ALERT, 'allowed: 1 events towards you allowed, on 25/tcp'],
+  ['events>100,allowed', logOf(ufw('ALLOW', 25)), EXIT_ALERT, 'allowed: 1 event towards you allowed, on 25/tcp'],
   ['targeted', targetedLog, EXIT_ALERT, 'targeted: 1 source made repeated attempts on one host and port: 192.0.2.99 (22/tcp)'],
   ['targeted', fourBlocks, 0, null],
   ['severity>=2', targetedLog, EXIT_ALERT, 'severity>=2: 1 source, 192.0.2.99 (severity 2, targeted)'],
