@@ -4,9 +4,9 @@
  */
 import type { Aggregate } from '../aggregate.js';
 import type { ClassifierOptions } from '../classify/options.js';
-import { buildReport } from '../report.js';
-import { renderCsv, type CsvTable } from './csv.js';
-import { renderJson } from './json.js';
+import { buildLazyReport, buildReport, type ReportOptions } from '../report.js';
+import { renderCsvChunks, type CsvTable } from './csv.js';
+import { renderJsonChunks } from './json.js';
 import { renderText } from './text.js';
 
 export interface RenderOptions {
@@ -20,13 +20,22 @@ export interface RenderOptions {
   classifier?: Partial<ClassifierOptions>;
 }
 
-export type Reporter = (agg: Aggregate, o: RenderOptions) => string;
+/**
+ * A report as pieces of text, in order: the CLI writes them as they come (with backpressure), so
+ * the JSON and CSV of a log with 150k sources never exist whole. `[...].join('')` for one string.
+ */
+export type Reporter = (agg: Aggregate, o: RenderOptions) => Iterable<string>;
 
 /** Ports listed per source in the reports. */
 const SOURCE_TOP_PORTS = 5;
 
+/** The JSON and CSV contract: every row (or `--top`), ranked by events, registry filled. */
+function contractOptions(o: RenderOptions): ReportOptions {
+  return { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier };
+}
+
 export const reporters = {
-  text: (agg, o) =>
+  text: (agg, o) => [
     renderText(
       // The text renderer ranks the ports itself (probes, other traffic, attention): it gets only those it may show.
       buildReport(agg, {
@@ -41,15 +50,9 @@ export const reporters = {
       }),
       { top: o.top, color: o.color, timeZone: o.timeZone },
     ),
-  csv: (agg, o) =>
-    renderCsv(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier }),
-      o.table,
-    ),
-  json: (agg, o) =>
-    renderJson(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier }),
-    ),
+  ],
+  csv: (agg, o) => renderCsvChunks(buildLazyReport(agg, contractOptions(o)), o.table),
+  json: (agg, o) => renderJsonChunks(buildLazyReport(agg, contractOptions(o))),
 } satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof reporters;
