@@ -6,10 +6,10 @@ export function renderJson(report: Report): string {
 }
 
 /**
- * The same bytes as `renderJson`, in pieces: the top-level fields one by one, and the row lists
- * one row at a time, so a report of 240k rows never exists as one string (nor as one array when
- * the rows come from a LazyReport). Any field that is iterable is written as a JSON array.
- * Strings inside JSON text never hold a raw newline, so re-indenting a row is a plain replace.
+ * The same bytes as `renderJson`, in pieces: the top-level fields one by one, the row lists a
+ * few hundred rows at a time, so a report of 240k rows never exists as one string (nor as one
+ * array when the rows come from a LazyReport). Any field that is iterable is written as an array.
+ * Strings inside JSON text never hold a raw newline, so re-indenting a field is a plain replace.
  */
 export function* renderJsonChunks(report: Report | LazyReport): Generator<string> {
   let sep = '{\n  ';
@@ -23,13 +23,31 @@ export function* renderJsonChunks(report: Report | LazyReport): Generator<string
   yield sep === '{\n  ' ? '{}\n' : '\n}\n';
 }
 
+/**
+ * Rows stringified at a time. Each batch goes through one JSON.stringify inside a wrapper object,
+ * so its rows come out already indented for their place in the report: re-indenting every row
+ * with a replace cost ~1 s of ~19 on a report with 240k rows.
+ */
+const JSON_BATCH = 256;
+const WRAP_OPEN = '{\n  "k": [\n'.length;
+const WRAP_CLOSE = '\n  ]\n}'.length;
+
 function* arrayChunks(rows: Iterable<unknown>): Generator<string> {
-  let sep = '[\n    ';
+  let batch: unknown[] = [];
+  let sep = '[\n';
+  const text = () => {
+    const wrapped = JSON.stringify({ k: batch }, null, 2);
+    const out = sep + wrapped.slice(WRAP_OPEN, wrapped.length - WRAP_CLOSE);
+    sep = ',\n';
+    batch = [];
+    return out;
+  };
   for (const row of rows) {
-    yield sep + indent(JSON.stringify(row, null, 2) ?? 'null', '\n    ');
-    sep = ',\n    ';
+    batch.push(row);
+    if (batch.length === JSON_BATCH) yield text();
   }
-  yield sep === '[\n    ' ? '[]' : '\n  ]';
+  if (batch.length > 0) yield text();
+  yield sep === '[\n' ? '[]' : '\n  ]';
 }
 
 function indent(json: string, newline: string): string {
