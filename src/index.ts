@@ -2,6 +2,7 @@
  * The library: the same engine the CLI uses.
  *
  *   import { analyzeLines, analyzeFiles, buildReport, renderText, renderJson, renderCsv } from 'portscan-report';
+ *   import { buildLazyReport, renderJsonChunks } from 'portscan-report';  // rows made and written one at a time
  *   import { classify, CidrSet } from 'portscan-report';   // classes, scans, verdicts without a report
  */
 import { Analyzer, type AnalyzeOptions } from './core.js';
@@ -14,8 +15,11 @@ export { Aggregate, PortStats, SourceStats, isProbe, isInbound, portKey } from '
 export {
   buildReport,
   buildTimeline,
+  buildLazyReport,
+  collectReport,
   SCHEMA_VERSION,
   type Report,
+  type LazyReport,
   type ReportOptions,
   type PortRow,
   type SourceRow,
@@ -45,8 +49,8 @@ export {
 export { DEFAULT_CLASSIFIER_OPTIONS, normalizeClassifierOptions, type ClassifierOptions } from './classify/options.js';
 export { CidrSet, CidrError, type CidrErrorCode } from './classify/cidr.js';
 export { renderText, type TextOptions } from './reports/text.js';
-export { renderCsv, type CsvTable } from './reports/csv.js';
-export { renderJson } from './reports/json.js';
+export { renderCsv, renderCsvChunks, type CsvTable } from './reports/csv.js';
+export { renderJson, renderJsonChunks } from './reports/json.js';
 export { reporters, REPORT_FORMATS, type ReportFormat } from './reports/index.js';
 export { ReportError, type ErrorCode } from './errors.js';
 export type { PacketEvent, RejectReason, Family, Action, Direction, Parser, ParseContext } from './types.js';

@@ -20,7 +20,7 @@ import type { ClassifierOptions } from './classify/options.js';
 import { B_HAS_FLAGS, B_STEALTH, B_SYN, B_TCP } from './classify/packet.js';
 import { ipv4ToNumber } from './net/ip.js';
 import { protoName, protoNumber } from './net/protocols.js';
-import { lookupPort, portNotesData, TRANSPORTS, type Transport } from './registry/registry.js';
+import { entryLabel, lookupPortBrief, TRANSPORTS, type Transport } from './registry/registry.js';
 import type { Activity, Confidence, IanaStatus, RangeClass, ScanVolume, Tag } from './registry/types.js';
 import { serviceName } from './services.js';
 import type { Action, Direction, Family, RejectReason } from './types.js';
@@ -194,8 +194,8 @@ export interface ReportOptions {
   portSelection?: 'ranked' | 'text';
   /**
    * Fill `registry` on every port row (the JSON and CSV contract). The text report turns it off and
-   * asks `rowRegistry` for the few ports it tells about: a registry lookup costs ~50 µs and stays
-   * cached, too much for every one of 60,000 ports a long log may hold.
+   * asks `rowRegistry` for the few ports it tells about. Rows use lookupPortBrief, not lookupPort
+   * (~48 µs and ~2.8 KB kept per port: seconds and hundreds of MB for a log with 88k ports).
    */
   portRegistry?: boolean;
   /** The time window given, epoch ms (±Infinity = open); omitted when none. */
@@ -294,8 +294,8 @@ const IP_TRANSPORT: Record<number, Transport> = { 6: 'tcp', 17: 'udp', 132: 'sct
 export function portRegistry(proto: number, port: number): PortRegistry | null {
   const t = IP_TRANSPORT[proto];
   if (t === undefined || port < 0 || !TRANSPORTS.includes(t)) return null;
-  const info = lookupPort(t, port);
-  const entries = portNotesData().entries;
+  // The brief lookup, not lookupPort: every port of a JSON/CSV report comes here once (see lookupPortBrief).
+  const info = lookupPortBrief(t, port);
   return {
     name: info.iana.name,
     description: info.iana.description,
@@ -305,15 +305,15 @@ export function portRegistry(proto: number, port: number): PortRegistry | null {
     tags: [...info.tags],
     uses: info.uses.map((u) => ({ label: u.label, kind: u.kind, confidence: u.confidence })),
     scanVolume: info.scanVolume === null ? null : { ...info.scanVolume },
-    ranges: info.notes
-      .filter((n) => n.scope === 'service-range' && n.range !== null)
-      .map((n) => ({
-        label: n.label,
-        from: n.range!.from,
-        to: n.range!.to,
-        protocols: [...n.protocols],
-        applies: n.applies,
-        uses: (entries.find((e) => e.id === n.id)?.uses ?? []).map((u) => ({ label: u.label, confidence: u.confidence })),
+    ranges: info.entries
+      .filter((e) => e.scope === 'service-range' && e.range !== null)
+      .map((e) => ({
+        label: entryLabel(e),
+        from: e.range!.from,
+        to: e.range!.to,
+        protocols: [...e.protocols],
+        applies: e.protocols.includes(t),
+        uses: e.uses.map((u) => ({ label: u.label, confidence: u.confidence })),
       })),
   };
 }
@@ -444,7 +444,30 @@ export function classifierZone(timeZone: string): string {
   return timeZone === 'UTC' ? '' : timeZone;
 }
 
-export function buildReport(agg: Aggregate, o: ReportOptions): Report {
+/**
+ * The report with its rows made on demand: `ports` and `sources` are re-iterable views over the
+ * sorted aggregate that build one row at a time, so a renderer that streams holds one row's
+ * objects, not 240k rows with their registry blocks and reasons (1.9 GB for a 1M-line log).
+ * Same order of keys and rows as `Report`; `collectReport` turns it into one.
+ */
+export interface LazyReport {
+  schemaVersion: number;
+  summary: ReportSummary;
+  ports: Iterable<PortRow>;
+  sources: Iterable<SourceRow>;
+  scans: ScanRow[];
+  timeline: TimelineReport | null;
+}
+
+function lazyMap<T, R>(items: readonly T[], fn: (item: T) => R): Iterable<R> {
+  return {
+    *[Symbol.iterator]() {
+      for (const it of items) yield fn(it);
+    },
+  };
+}
+
+export function buildLazyReport(agg: Aggregate, o: ReportOptions): LazyReport {
   const c = classify(agg, { timeZone: classifierZone(o.timeZone), ...o.classifier });
   const rejected: Partial<Record<RejectReason, number>> = {};
   for (const [reason, n] of [...agg.rejected].sort((a, b) => (a[0] < b[0] ? -1 : 1))) rejected[reason] = n;
@@ -453,7 +476,7 @@ export function buildReport(agg: Aggregate, o: ReportOptions): Report {
 
   const byEvents = (a: PortStats, b: PortStats) => b.events - a.events || keyProto(a.key) - keyProto(b.key) || keyPort(a.key) - keyPort(b.key);
   const selected = o.portSelection === 'text' ? textPorts(agg, c, o.top).sort(byEvents) : topBy(agg.ports.values(), byEvents, o.portTop);
-  const ports = selected.map((p) => portRow(p, c, o.portRegistry ?? true));
+  const withRegistry = o.portRegistry ?? true;
   let probedPorts = 0;
   let otherPorts = 0;
   for (const p of agg.ports.values()) {
@@ -466,7 +489,7 @@ export function buildReport(agg: Aggregate, o: ReportOptions): Report {
       ? (a, b) => b.probes - a.probes || b.events - a.events || compareAddress(a.address, b.address)
       : (a, b) => b.events - a.events || compareAddress(a.address, b.address),
     o.top,
-  ).map((s) => sourceRow(agg, s, o.sourceTopPorts, c));
+  );
   const scans = (o.top > 0 ? c.scans.slice(0, o.top) : c.scans).map(
     (f): ScanRow => ({ ...f, windowMs: f.windowMs === f.windowMs ? f.windowMs : null, firstSeen: iso(f.firstSeen), lastSeen: iso(f.lastSeen) }),
   );
@@ -496,9 +519,19 @@ export function buildReport(agg: Aggregate, o: ReportOptions): Report {
       filteredEvents: agg.filteredEvents,
       window: o.window === undefined ? null : { since: isoBound(o.window.since), until: isoBound(o.window.until) },
     },
-    ports,
-    sources,
+    ports: lazyMap(selected, (p) => portRow(p, c, withRegistry)),
+    sources: lazyMap(sources, (s) => sourceRow(agg, s, o.sourceTopPorts, c)),
     scans,
     timeline: buildTimeline(agg, o.timeZone, o.timelinePorts ?? TIMELINE_PORTS),
   };
+}
+
+/** Every row built: the report as one value. */
+export function collectReport(r: LazyReport): Report {
+  return { schemaVersion: r.schemaVersion, summary: r.summary, ports: [...r.ports], sources: [...r.sources], scans: r.scans, timeline: r.timeline };
+}
+
+/** The whole report in memory, for library users and the text report (which shows few rows). */
+export function buildReport(agg: Aggregate, o: ReportOptions): Report {
+  return collectReport(buildLazyReport(agg, o));
 }

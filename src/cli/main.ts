@@ -7,9 +7,11 @@
  * too). A closed stdout (`| head`) is success.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import yargs from 'yargs';
 import { Analyzer } from '../core.js';
 import { ReportError } from '../errors.js';
@@ -283,28 +285,105 @@ function writeNothingFound(analyzer: Analyzer, err: Writable): void {
   err.write(`${lines.join('\n')}\n`);
 }
 
-/** Write to a stream; a reader that went away (EPIPE, `| head`) is not an error. */
-export function writeStream(stream: Writable, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? resolve() : reject(e));
-    stream.once('error', onError);
-    stream.write(text, (e) => {
-      stream.off('error', onError);
-      if (e && (e as NodeJS.ErrnoException).code !== 'EPIPE') reject(e);
-      else resolve();
-    });
-  });
+/**
+ * Pieces are joined up to this many characters before a write: one write per JSON row would be
+ * 240k writes for a 1M-line log; 64 KiB matches a pipe's buffer.
+ */
+const WRITE_BYTES = 64 * 1024;
+
+function* joined(pieces: Iterable<string>, size: number): Generator<string> {
+  let buf = '';
+  for (const p of pieces) {
+    buf += p;
+    if (buf.length >= size) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf !== '') yield buf;
 }
 
-/** Temp file in the same directory, then rename: a reader never sees half a report. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/**
+ * Write text, or pieces of text as they are made, waiting for 'drain' when the stream is full, so
+ * the report is never held whole. Resolves once the last piece is handed on; a reader that went
+ * away (EPIPE, `| head`) is not an error, and the rest of the report is then not even made.
+ */
+export async function writeStream(stream: Writable, text: string | Iterable<string>): Promise<void> {
+  let failed: NodeJS.ErrnoException | null = null;
+  let wake: (() => void) | null = null;
+  const onError = (e: NodeJS.ErrnoException) => {
+    failed ??= e;
+    wake?.();
+  };
+  const onDrain = () => wake?.();
+  stream.on('error', onError);
+  stream.on('drain', onDrain);
+  // A stream closed while full never drains: wake up and stop.
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+    wake?.();
+  };
+  stream.on('close', onClose);
+  const put = async (piece: string, last: boolean) => {
+    if (last) {
+      // Only the last write waits for its callback: the report is handed on. (A callback on every
+      // write kept every 64 KiB piece alive until the loop let the callbacks run: +400 MB.)
+      await new Promise<void>((resolve) =>
+        stream.write(piece, (e) => {
+          if (e) failed ??= e;
+          resolve();
+        }),
+      );
+    } else if (!stream.write(piece)) {
+      if (failed === null && !closed) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    } else {
+      // A synchronous stdout (file, pipe on Linux) is never full: yield anyway, so that its error
+      // events (EPIPE) arrive and the rest of the report is not made for nobody.
+      await setImmediate();
+    }
+  };
   try {
-    await fsp.writeFile(tmp, text);
+    let pending: string | null = null;
+    for (const piece of typeof text === 'string' ? [text] : joined(text, WRITE_BYTES)) {
+      if (pending !== null) await put(pending, false);
+      if (failed !== null || closed) {
+        pending = null;
+        break;
+      }
+      pending = piece;
+    }
+    if (pending !== null) await put(pending, true);
+  } finally {
+    stream.off('error', onError);
+    stream.off('drain', onDrain);
+    stream.off('close', onClose);
+  }
+  // `failed` is set by the listeners; TypeScript cannot see that.
+  const err = failed as NodeJS.ErrnoException | null;
+  if (err !== null && err.code !== 'EPIPE') throw err;
+}
+
+/** Temp file in the same directory, streamed, then rename: a reader never sees half a report. */
+export async function writeFileAtomic(path: string, text: string | Iterable<string>): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const out = createWriteStream(tmp);
+  // Open errors (no such directory) arrive as an event: keep one listener for the stream's life.
+  let openError: NodeJS.ErrnoException | null = null;
+  out.on('error', (e) => (openError ??= e));
+  try {
+    await writeStream(out, text);
+    if (openError !== null) throw openError;
+    out.end();
+    await finished(out);
     await fsp.rename(tmp, path);
   } catch (err) {
+    out.destroy();
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     const e = err as NodeJS.ErrnoException;
+    // Only I/O failures are the output's fault; an error while making the report is a bug (exit 3).
+    if (e !== openError && e?.syscall === undefined) throw err;
     throw new ReportError('OUTPUT_UNWRITABLE', `${path}: cannot write (${e.code ?? e.message})`);
   }
 }

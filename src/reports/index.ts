@@ -4,10 +4,10 @@
  */
 import type { Aggregate } from '../aggregate.js';
 import type { ClassifierOptions } from '../classify/options.js';
-import { buildReport, type ReportOptions } from '../report.js';
-import { renderCsv, type CsvTable } from './csv.js';
+import { buildLazyReport, buildReport, type ReportOptions } from '../report.js';
+import { renderCsvChunks, type CsvTable } from './csv.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { renderJsonChunks } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
@@ -26,7 +26,11 @@ export interface RenderOptions {
   window?: { since: number; until: number };
 }
 
-export type Reporter = (agg: Aggregate, o: RenderOptions) => string;
+/**
+ * A report as pieces of text, in order: the CLI writes them as they come (with backpressure), so
+ * the JSON and CSV of a log with 150k sources never exist whole. `[...].join('')` for one string.
+ */
+export type Reporter = (agg: Aggregate, o: RenderOptions) => Iterable<string>;
 
 /** Ports listed per source in the reports. */
 const SOURCE_TOP_PORTS = 5;
@@ -45,8 +49,21 @@ function forPeople(o: RenderOptions, sourceTopPorts: number): ReportOptions {
   };
 }
 
+/** The JSON and CSV contract: every row (or `--top`), ranked by events, registry filled. */
+function contractOptions(o: RenderOptions): ReportOptions {
+  return {
+    top: o.top,
+    portTop: o.top,
+    sourceOrder: 'events',
+    sourceTopPorts: SOURCE_TOP_PORTS,
+    timeZone: o.timeZone,
+    classifier: o.classifier,
+    window: o.window,
+  };
+}
+
 export const reporters = {
-  text: (agg, o) =>
+  text: (agg, o) => [
     renderText(
       // The text renderer ranks the ports itself (probes, other traffic, attention): it gets only those it may show.
       buildReport(agg, {
@@ -62,26 +79,12 @@ export const reporters = {
       }),
       { top: o.top, color: o.color, timeZone: o.timeZone, chart: o.chart === true },
     ),
-  csv: (agg, o) =>
-    renderCsv(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier, window: o.window }),
-      o.table,
-    ),
-  json: (agg, o) =>
-    renderJson(
-      buildReport(agg, { top: o.top, portTop: o.top, sourceOrder: 'events', sourceTopPorts: SOURCE_TOP_PORTS, timeZone: o.timeZone, classifier: o.classifier, window: o.window }),
-    ),
+  ],
+  csv: (agg, o) => renderCsvChunks(buildLazyReport(agg, contractOptions(o)), o.table),
+  json: (agg, o) => renderJsonChunks(buildLazyReport(agg, contractOptions(o))),
   // For people, like text: only the ports they can show, registry notes looked up per shown row.
-  markdown: (agg, o) =>
-    renderMarkdown(
-      buildReport(agg, forPeople(o, 3)),
-      { top: o.top, timeZone: o.timeZone },
-    ),
-  html: (agg, o) =>
-    renderHtml(
-      buildReport(agg, forPeople(o, SOURCE_TOP_PORTS)),
-      { top: o.top, timeZone: o.timeZone },
-    ),
+  markdown: (agg, o) => [renderMarkdown(buildReport(agg, forPeople(o, 3)), { top: o.top, timeZone: o.timeZone })],
+  html: (agg, o) => [renderHtml(buildReport(agg, forPeople(o, SOURCE_TOP_PORTS)), { top: o.top, timeZone: o.timeZone })],
 } satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof reporters;
