@@ -13,7 +13,7 @@ import {
   type HomeInfo,
   type PortVerdict,
   type Reason,
-  type ScanKind,
+  type ScanFinding,
   type SourceClass,
 } from './classify/classify.js';
 import type { ClassifierOptions } from './classify/options.js';
@@ -148,21 +148,12 @@ export interface SourceRow {
   reasons: Reason[];
 }
 
-export interface ScanRow {
-  kind: ScanKind;
-  sources: string[];
-  group: string | null;
-  target: string | null;
-  proto: string | null;
-  port: number | null;
-  ports: number;
-  hosts: number;
-  windowCount: number;
+/** A scan as the classifier found it, with its times as ISO strings (null when unknown). */
+export type ScanRow = Omit<ScanFinding, 'windowMs' | 'firstSeen' | 'lastSeen'> & {
   windowMs: number | null;
-  packets: number;
   firstSeen: string | null;
   lastSeen: string | null;
-}
+};
 
 export interface Report {
   schemaVersion: number;
