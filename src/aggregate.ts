@@ -1,14 +1,16 @@
 /**
  * The aggregate: per (protocol, destination port), per source, per source × port, and totals.
  *
- * Memory grows with what is distinct, never with lines:
- * - ports are keyed by a number (`proto * 65537 + port + 1`), not a template string;
+ * Memory grows with what is distinct, never with lines, and a packet touches few cache lines:
+ * - ports are keyed by a number (`proto * 65537 + port + 1`), not a template string, and found
+ *   through a flat table for TCP and UDP;
+ * - addresses are interned to dense ids (src/net/address-index.ts: IPv4 as numbers, no string per
+ *   lookup); every long-lived string is a fresh copy, never a slice of a log line, which would keep
+ *   the whole line alive behind it;
+ * - per-source figures are 48-byte records in paged typed arrays (`SourceTable`), not objects: a
+ *   source costs about 70 bytes, its address index included;
  * - a source that touched one port and one destination (most of the Internet's background noise)
- *   keeps them inline and only grows a Map/Set when it touches a second one;
- * - destinations are interned to small integers, so per-port and per-source destination sets hold
- *   numbers;
- * - every long-lived string key is a fresh copy (`ownAddress`), never a slice of a log line, which
- *   would keep the whole line alive behind it.
+ *   keeps that pair inline in its record and only grows pair rows when it touches a second one.
  *
  * A source × port count is stored signed: positive once that source has sent a probe (inbound,
  * blocked or unknown action) to that port, negative while it has only sent other traffic. That
@@ -17,23 +19,20 @@
  * For the classifier (src/classify), run once at report time, the aggregate also keeps:
  * - per source and per port, the OR and the AND of each packet's bits (`packetBits`: stealth flags,
  *   stale return, backscatter …), two small integers;
- * - per source × destination × port, the packet count and first and last time. A source with one
- *   such pair keeps it inline (its own count and times are the pair's); only a source that touches
- *   a second pair gets a Map from a numeric pair key (`dstId * PAIR_STRIDE + portKey`) to a row of
- *   three shared Float64Array columns;
+ * - per source × destination × port, the packet count and first and last time, in the 32-byte
+ *   rows of `PairTable` (a source with one pair keeps it inline: its own count and times are the
+ *   pair's);
  * - per destination, the directions it was seen in (the default "home" addresses).
  */
 import { isPrivateAddress } from './classify/addresses.js';
 import { ALL_BITS, B_INBOUND, B_OUTBOUND, packetBits } from './classify/packet.js';
-import { ownAddress } from './net/ip.js';
+import { AddressIndex } from './net/address-index.js';
 import { Timeline } from './timeline.js';
 import type { Action, Direction, Family, PacketEvent, RejectReason } from './types.js';
 
 export const ACTIONS: readonly Action[] = ['block', 'allow', 'audit', 'unknown'];
 export const DIRECTIONS: readonly Direction[] = ['in', 'out', 'fwd', 'unknown'];
 
-const ACTION_INDEX: Record<Action, number> = { block: 0, allow: 1, audit: 2, unknown: 3 };
-const DIRECTION_INDEX: Record<Direction, number> = { in: 0, out: 1, fwd: 2, unknown: 3 };
 
 /** Numeric key of a (protocol, port) pair; port -1 (no ports) has its own key. */
 export function portKey(proto: number, port: number): number {
@@ -75,146 +74,430 @@ export const DST_OUTBOUND = 2;
 export const PAIR_INBOUND = 1;
 export const PAIR_OUTBOUND = 2;
 
+const INT32_MAX = 0x7fffffff;
+
 export class PortStats {
   events = 0;
   probes = 0;
   /** Events towards you (`isInbound`) that the firewall allowed: probes let through. */
   allowedIn = 0;
-  readonly byAction = [0, 0, 0, 0];
-  readonly byDirection = [0, 0, 0, 0];
-  /** Distinct sources (all events), and distinct sources that sent at least one probe: `Aggregate.derive()`. */
+  /** Events by action (block, allow, audit, unknown) and direction (in, out, fwd, unknown). */
+  private a0 = 0;
+  private a1 = 0;
+  private a2 = 0;
+  private a3 = 0;
+  private d0 = 0;
+  private d1 = 0;
+  private d2 = 0;
+  private d3 = 0;
+  /**
+   * Distinct sources (all events), distinct sources that sent at least one probe, and distinct
+   * destinations: counted from the pairs by `Aggregate.derive()`.
+   */
   sources = 0;
   probeSources = 0;
+  destinations = 0;
   firstSeen = NaN;
   lastSeen = NaN;
   /** OR and AND of the packets' `packetBits`. */
   anyBits = 0;
   allBits = ALL_BITS;
-  /** Interned destination ids. */
-  readonly destinations = new Set<number>();
-  /** The destination added last, to skip the Set for runs of packets to one host. */
-  lastDestination = -1;
   constructor(
     readonly key: number,
     /** Order of first appearance: an index for per-port arrays built at report time. */
     readonly index: number,
   ) {}
+
+  /** Events by action, in the order of ACTIONS. */
+  get byAction(): readonly number[] {
+    return [this.a0, this.a1, this.a2, this.a3];
+  }
+
+  /** Events by direction, in the order of DIRECTIONS. */
+  get byDirection(): readonly number[] {
+    return [this.d0, this.d1, this.d2, this.d3];
+  }
+
+  /** @internal Count n packets with this action and direction. */
+  count(action: Action, direction: Direction, n: number): void {
+    if (action === 'block') this.a0 += n;
+    else if (action === 'allow') this.a1 += n;
+    else if (action === 'audit') this.a2 += n;
+    else this.a3 += n;
+    if (direction === 'in') this.d0 += n;
+    else if (direction === 'out') this.d1 += n;
+    else if (direction === 'fwd') this.d2 += n;
+    else this.d3 += n;
+  }
 }
 
+// ------------------------------------------------------------------------------------ sources
+
+/** Source records: 48 bytes, two Float64 then eight Int32 slots, in pages of one ArrayBuffer. */
+const SRC_PAGE_SHIFT = 14;
+const SRC_PAGE_ROWS = 1 << SRC_PAGE_SHIFT;
+const SRC_PAGE_MASK = SRC_PAGE_ROWS - 1;
+const SRC_F64 = 6;
+const SRC_I32 = 12;
+const S_FIRST = 0;
+const S_LAST = 1;
+const S_EVENTS = 4;
+const S_PROBES = 5;
+const S_ONE_PORT = 6;
+const S_ONE_DST = 7;
+const S_PAIR_HEAD = 8;
+const S_ANY_BITS = 9;
+const S_ALL_BITS = 10;
+
+/**
+ * One source, as the classifier and the reports see it: a view of record `id` of the aggregate's
+ * `SourceTable`. Views are made on demand and hold nothing but the id and, once asked for, the
+ * address text.
+ */
 export class SourceStats {
-  events = 0;
-  probes = 0;
-  firstSeen = NaN;
-  lastSeen = NaN;
+  private text: string | null = null;
+  constructor(
+    private readonly table: SourceTable,
+    /** Order of first appearance: an index for per-source arrays built at report time. */
+    readonly id: number,
+  ) {}
+
+  /** Canonical text: dotted IPv4, RFC 5952 IPv6. */
+  get address(): string {
+    if (this.text === null) this.text = this.table.addresses.address(this.id);
+    return this.text;
+  }
+
+  /** Packets (saturating at 2^31 - 1, beyond any log). */
+  get events(): number {
+    return this.table.int(this.id, S_EVENTS);
+  }
+
+  /** Packets that were probes (inbound, blocked or of unknown action). */
+  get probes(): number {
+    return this.table.int(this.id, S_PROBES);
+  }
+
+  get firstSeen(): number {
+    return this.table.time(this.id, S_FIRST);
+  }
+
+  get lastSeen(): number {
+    return this.table.time(this.id, S_LAST);
+  }
+
   /**
    * The first destination × port pair this source touched. While it is the only one (`pairHead`
    * is -1), its count and times are the source's own: most of the Internet's background noise
    * costs no pair row.
    */
-  onePort = -1;
-  oneDestination = -1;
+  get onePort(): number {
+    return this.table.int(this.id, S_ONE_PORT);
+  }
+
+  get oneDestination(): number {
+    return this.table.int(this.id, S_ONE_DST);
+  }
+
   /** The newest of this source's rows in the aggregate's pair table (linked by `next`), or -1. */
-  pairHead = -1;
+  get pairHead(): number {
+    return this.table.int(this.id, S_PAIR_HEAD);
+  }
+
   /** OR and AND of the packets' `packetBits`. */
-  anyBits = 0;
-  allBits = ALL_BITS;
-  constructor(
-    readonly address: string,
-    /** Order of first appearance: an index for per-source arrays built at report time. */
-    readonly id: number,
-  ) {}
+  get anyBits(): number {
+    return this.table.int(this.id, S_ANY_BITS);
+  }
+
+  get allBits(): number {
+    return this.table.int(this.id, S_ALL_BITS);
+  }
 }
 
 /**
- * Source × destination × port rows in typed arrays: no object, Map or boxed number per pair, and
- * nothing at all for a source with one pair. An open-addressing index (load ≤ 1/2) finds a row by
- * (source id, destination id, port key); each source's rows are a linked list through `next`.
- * About 44 bytes a pair, index included.
+ * Per-source figures as fixed-size records indexed by source id, in pages (no object per source,
+ * no boxed number, and no copy of everything when the table grows). Read-only to everything but
+ * the aggregate; `get`, `values()`, `keys()` and `size` give the Map-like view the classifier, the
+ * reports and library users use.
+ */
+export class SourceTable {
+  readonly addresses = new AddressIndex();
+  /** @internal Pages of records, as Float64 and as Int32 views of the same buffer. */
+  readonly f64: Float64Array[] = [];
+  readonly i32: Int32Array[] = [];
+
+  get size(): number {
+    return this.addresses.size;
+  }
+
+  /** The source id of `address`, added (with empty figures) when new. */
+  intern(address: string): number {
+    const before = this.addresses.size;
+    const id = this.addresses.intern(address);
+    if (id === before) this.addRecord(id);
+    return id;
+  }
+
+  get(address: string): SourceStats | undefined {
+    const id = this.addresses.get(address);
+    return id < 0 ? undefined : new SourceStats(this, id);
+  }
+
+  has(address: string): boolean {
+    return this.addresses.get(address) >= 0;
+  }
+
+  /** The view of source `id`. */
+  at(id: number): SourceStats {
+    return new SourceStats(this, id);
+  }
+
+  /** Sources in order of first appearance. */
+  *values(): IterableIterator<SourceStats> {
+    for (let id = 0; id < this.size; id++) yield new SourceStats(this, id);
+  }
+
+  *keys(): IterableIterator<string> {
+    for (let id = 0; id < this.size; id++) yield this.addresses.address(id);
+  }
+
+  *entries(): IterableIterator<[string, SourceStats]> {
+    for (const s of this.values()) yield [s.address, s];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, SourceStats]> {
+    return this.entries();
+  }
+
+  /** @internal An Int32 slot of a record. */
+  int(id: number, slot: number): number {
+    return this.i32[id >>> SRC_PAGE_SHIFT][(id & SRC_PAGE_MASK) * SRC_I32 + slot];
+  }
+
+  /** @internal A time slot (S_FIRST, S_LAST) of a record. */
+  time(id: number, slot: number): number {
+    return this.f64[id >>> SRC_PAGE_SHIFT][(id & SRC_PAGE_MASK) * SRC_F64 + slot];
+  }
+
+  /** Bytes held by the records and the address index (for the memory figures of the benchmark). */
+  get byteLength(): number {
+    return this.addresses.byteLength + this.f64.length * SRC_PAGE_ROWS * SRC_F64 * 8;
+  }
+
+  private addRecord(id: number): void {
+    const page = id >>> SRC_PAGE_SHIFT;
+    if (page === this.f64.length) {
+      const buf = new ArrayBuffer(SRC_PAGE_ROWS * SRC_F64 * 8);
+      this.f64.push(new Float64Array(buf));
+      this.i32.push(new Int32Array(buf));
+    }
+    const f = this.f64[page];
+    const i = this.i32[page];
+    const o = id & SRC_PAGE_MASK;
+    f[o * SRC_F64 + S_FIRST] = NaN;
+    f[o * SRC_F64 + S_LAST] = NaN;
+    const b = o * SRC_I32;
+    i[b + S_ONE_PORT] = -1;
+    i[b + S_ONE_DST] = -1;
+    i[b + S_PAIR_HEAD] = -1;
+    i[b + S_ALL_BITS] = ALL_BITS;
+  }
+}
+
+// ------------------------------------------------------------------------------------ pairs
+
+/** Pair rows: eight Int32 slots (32 bytes), in pages of 32,768 rows (1 MiB). */
+const PAIR_PAGE_SHIFT = 15;
+const PAIR_PAGE_ROWS = 1 << PAIR_PAGE_SHIFT;
+const PAIR_PAGE_MASK = PAIR_PAGE_ROWS - 1;
+const P_SRC = 0;
+const P_DST = 1;
+const P_KEY = 2;
+const P_COUNT = 3;
+const P_NEXT = 4;
+const P_DIRS = 5;
+const P_FIRST = 6;
+const P_LAST = 7;
+/** A time slot that holds no time (NaN). */
+const NO_TIME = -0x80000000;
+/** Times in a row are ms from `base` while they fit an Int32 (about ±24 days around the first). */
+const TIME_SPAN = 0x7fffffff;
+
+/**
+ * Source × destination × port rows in paged typed arrays: no object, Map or boxed number per pair,
+ * and nothing at all for a source with one pair. An open-addressing index (load ≤ 3/4; each slot
+ * holds the pair's hash beside its row, so a probe reads a row only on a likely match) finds a row
+ * by (source id, destination id, port key); each source's rows are a linked list through `next`.
+ *
+ * A row is 32 bytes: times are stored as Int32 milliseconds from the first time seen. A log whose
+ * times spread beyond ±24 days of that moves every row's times, once, to Float64 pages beside the
+ * rows (16 bytes more a row) and keeps them exact.
  *
  * `count` is signed like the per-port counts of the report: positive once a probe was seen on the
  * pair, negative while only other traffic was.
  */
 export class PairTable {
   size = 0;
-  src = new Int32Array(1024);
-  dst = new Int32Array(1024);
-  key = new Int32Array(1024);
-  count = new Int32Array(1024);
-  next = new Int32Array(1024);
-  first = new Float64Array(1024);
-  last = new Float64Array(1024);
-  /** PAIR_INBOUND | PAIR_OUTBOUND: the directions seen on the pair. */
-  dirs = new Uint8Array(1024);
-  /** Row + 1 per slot; 0 is empty. */
-  private index = new Int32Array(4096);
-  private mask = 4095;
+  private readonly pages: Int32Array[] = [];
+  /** Float64 first and last per row, once times no longer fit the Int32 slots; else null. */
+  private wide: Float64Array[] | null = null;
+  private base = NaN;
+  /** Slots of (hash, row + 1); row + 1 = 0 is an empty slot. */
+  private index = new Int32Array(2 * 4096);
+  private capacity = 4096;
 
   find(srcId: number, dstId: number, key: number): number {
-    let i = hash3(srcId, dstId, key) & this.mask;
+    const h = hash3(srcId, dstId, key);
+    const index = this.index;
+    const cap = this.capacity;
+    let i = slotOf(h, cap);
     for (;;) {
-      const r = this.index[i] - 1;
+      const r = index[2 * i + 1] - 1;
       if (r < 0) return -1;
-      if (this.src[r] === srcId && this.dst[r] === dstId && this.key[r] === key) return r;
-      i = (i + 1) & this.mask;
+      if (index[2 * i] === h) {
+        const row = this.pages[r >>> PAIR_PAGE_SHIFT];
+        const o = (r & PAIR_PAGE_MASK) << 3;
+        if (row[o + P_SRC] === srcId && row[o + P_DST] === dstId && row[o + P_KEY] === key) return r;
+      }
+      if (++i === cap) i = 0;
     }
   }
 
   add(srcId: number, dstId: number, key: number, count: number, first: number, last: number, next: number, dirs: number): number {
-    if (this.size === this.src.length) this.growRows();
-    if ((this.size + 1) * 2 > this.index.length) this.growIndex();
     const r = this.size++;
-    this.src[r] = srcId;
-    this.dst[r] = dstId;
-    this.key[r] = key;
-    this.count[r] = count;
-    this.first[r] = first;
-    this.last[r] = last;
-    this.next[r] = next;
-    this.dirs[r] = dirs;
-    this.place(r);
+    const page = r >>> PAIR_PAGE_SHIFT;
+    if (page === this.pages.length) {
+      this.pages.push(new Int32Array(PAIR_PAGE_ROWS << 3));
+      if (this.wide !== null) this.wide.push(new Float64Array(PAIR_PAGE_ROWS * 2));
+    }
+    const row = this.pages[page];
+    const o = (r & PAIR_PAGE_MASK) << 3;
+    row[o + P_SRC] = srcId;
+    row[o + P_DST] = dstId;
+    row[o + P_KEY] = key;
+    row[o + P_COUNT] = count;
+    row[o + P_NEXT] = next;
+    row[o + P_DIRS] = dirs;
+    this.setTimes(r, first, last);
+    if ((this.size + 1) * 4 > this.capacity * 3) this.growIndex();
+    this.place(r, hash3(srcId, dstId, key));
     return r;
   }
 
   /** Add n packets at time t (NaN: unknown) to row r. */
   bump(r: number, n: number, t: number, probe: boolean, dir: number): void {
-    this.dirs[r] |= dir;
-    const prev = this.count[r];
+    const row = this.pages[r >>> PAIR_PAGE_SHIFT];
+    const o = (r & PAIR_PAGE_MASK) << 3;
+    row[o + P_DIRS] |= dir;
+    const prev = row[o + P_COUNT];
     // Saturate rather than wrap: 2^31 packets on one pair is beyond any log, but never negative.
-    const c = Math.min(0x7fffffff, Math.abs(prev) + n);
-    this.count[r] = probe || prev > 0 ? c : -c;
+    const c = Math.min(INT32_MAX, Math.abs(prev) + n);
+    row[o + P_COUNT] = probe || prev > 0 ? c : -c;
     if (t === t) {
-      if (!(t >= this.first[r])) this.first[r] = t;
-      if (!(t <= this.last[r])) this.last[r] = t;
+      const first = this.first(r);
+      const last = this.last(r);
+      if (!(t >= first) || !(t <= last)) this.setTimes(r, first <= t ? first : t, last >= t ? last : t);
     }
   }
 
-  private place(r: number): void {
-    let i = hash3(this.src[r], this.dst[r], this.key[r]) & this.mask;
-    while (this.index[i] !== 0) i = (i + 1) & this.mask;
-    this.index[i] = r + 1;
+  src(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_SRC];
   }
 
-  private growRows(): void {
-    const n = this.src.length * 2;
-    for (const k of ['src', 'dst', 'key', 'count', 'next'] as const) {
-      const a = new Int32Array(n);
-      a.set(this[k]);
-      this[k] = a;
+  dst(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_DST];
+  }
+
+  key(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_KEY];
+  }
+
+  count(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_COUNT];
+  }
+
+  next(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_NEXT];
+  }
+
+  /** PAIR_INBOUND | PAIR_OUTBOUND: the directions seen on the pair. */
+  dirs(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_DIRS];
+  }
+
+  first(r: number): number {
+    return this.timeAt(r, P_FIRST);
+  }
+
+  last(r: number): number {
+    return this.timeAt(r, P_LAST);
+  }
+
+  /** Whether times moved to Float64 pages (they spread beyond ±24 days, or had fractions of a ms). */
+  get widened(): boolean {
+    return this.wide !== null;
+  }
+
+  /** Bytes held by the rows and the index (for the memory figures of the benchmark). */
+  get byteLength(): number {
+    const rows = this.pages.length * PAIR_PAGE_ROWS;
+    return rows * 32 + (this.wide === null ? 0 : rows * 16) + this.index.byteLength;
+  }
+
+  private timeAt(r: number, slot: number): number {
+    if (this.wide !== null) return this.wide[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 1) + slot - P_FIRST];
+    const v = this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + slot];
+    return v === NO_TIME ? NaN : this.base + v;
+  }
+
+  private setTimes(r: number, first: number, last: number): void {
+    if (this.wide === null) {
+      if (this.base !== this.base && first === first) this.base = first;
+      const f = first === first ? first - this.base : 0;
+      const l = last === last ? last - this.base : 0;
+      if (f >= -TIME_SPAN && f <= TIME_SPAN && l >= -TIME_SPAN && l <= TIME_SPAN && f === Math.floor(f) && l === Math.floor(l)) {
+        const row = this.pages[r >>> PAIR_PAGE_SHIFT];
+        const o = (r & PAIR_PAGE_MASK) << 3;
+        row[o + P_FIRST] = first === first ? f : NO_TIME;
+        row[o + P_LAST] = last === last ? l : NO_TIME;
+        return;
+      }
+      this.widen();
     }
-    for (const k of ['first', 'last'] as const) {
-      const a = new Float64Array(n);
-      a.set(this[k]);
-      this[k] = a;
+    const w = this.wide![r >>> PAIR_PAGE_SHIFT];
+    const o = (r & PAIR_PAGE_MASK) << 1;
+    w[o] = first;
+    w[o + 1] = last;
+  }
+
+  /** Move every row's times to Float64 pages: a log spread beyond what Int32 milliseconds hold. */
+  private widen(): void {
+    const wide: Float64Array[] = [];
+    for (let p = 0; p < this.pages.length; p++) wide.push(new Float64Array(PAIR_PAGE_ROWS * 2));
+    for (let r = 0; r < this.size; r++) {
+      const w = wide[r >>> PAIR_PAGE_SHIFT];
+      const o = (r & PAIR_PAGE_MASK) << 1;
+      w[o] = this.timeAt(r, P_FIRST);
+      w[o + 1] = this.timeAt(r, P_LAST);
     }
-    const d = new Uint8Array(n);
-    d.set(this.dirs);
-    this.dirs = d;
+    this.wide = wide;
+  }
+
+  private place(r: number, h: number): void {
+    const index = this.index;
+    const cap = this.capacity;
+    let i = slotOf(h, cap);
+    while (index[2 * i + 1] !== 0) if (++i === cap) i = 0;
+    index[2 * i] = h;
+    index[2 * i + 1] = r + 1;
   }
 
   private growIndex(): void {
-    this.index = new Int32Array(this.index.length * 2);
-    this.mask = this.index.length - 1;
-    for (let r = 0; r < this.size; r++) this.place(r);
+    const old = this.index;
+    const cap = Math.ceil(this.capacity * 1.5);
+    this.index = new Int32Array(2 * cap);
+    this.capacity = cap;
+    for (let j = 0; j < old.length; j += 2) if (old[j + 1] !== 0) this.place(old[j + 1] - 1, old[j]);
   }
 }
 
@@ -224,6 +507,11 @@ function hash3(a: number, b: number, c: number): number {
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 13;
   return h;
+}
+
+/** A slot in [0, capacity) from a 32-bit hash (multiply-shift: no power-of-two capacity needed). */
+function slotOf(h: number, capacity: number): number {
+  return Math.floor(((h >>> 0) * capacity) / 4294967296);
 }
 
 /** Per-source figures gathered from the pair table at report time (`Aggregate.derive`). */
@@ -261,9 +549,15 @@ function sortPrefix(a: Float64Array, m: number): Float64Array {
   return a;
 }
 
+function grownF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
 /** The directions of a source's one inline pair, from its packet bits. */
-function inlineDirs(src: SourceStats): number {
-  return ((src.anyBits & B_INBOUND) !== 0 ? PAIR_INBOUND : 0) | ((src.anyBits & B_OUTBOUND) !== 0 ? PAIR_OUTBOUND : 0);
+function inlineDirs(anyBits: number): number {
+  return ((anyBits & B_INBOUND) !== 0 ? PAIR_INBOUND : 0) | ((anyBits & B_OUTBOUND) !== 0 ? PAIR_OUTBOUND : 0);
 }
 
 /** Port keys may be negative (protocol unknown); sorted as (key + offset) * ROW_SPACE + row. */
@@ -299,13 +593,17 @@ export class Aggregate {
   filteredEvents = 0;
   readonly timeline = new Timeline();
   readonly ports = new Map<number, PortStats>();
-  readonly sources = new Map<string, SourceStats>();
+  readonly sources = new SourceTable();
   /** Interned destination addresses: id → address. */
   readonly destinationNames: string[] = [];
   /** id → DST_INBOUND | DST_OUTBOUND: the directions the destination was seen in. */
   readonly destinationFlags: number[] = [];
-  private readonly destinationIds = new Map<string, number>();
+  private readonly destinationIds = new AddressIndex();
   readonly pairs = new PairTable();
+  /** PortStats by index, and port index + 1 by port number for TCP and UDP (0: not seen). */
+  private readonly portList: PortStats[] = [];
+  private readonly tcpPorts = new Int32Array(65537);
+  private readonly udpPorts = new Int32Array(65537);
   /** Per-source port and destination counts, and per-port source counts, as of `derive()`. */
   private derivedAt = -1;
   private derived: Derived | null = null;
@@ -313,11 +611,13 @@ export class Aggregate {
   addEvent(ev: PacketEvent): void {
     const n = ev.count;
     const inbound = isInbound(ev);
-    const probe = inbound && (ev.action === 'block' || ev.action === 'unknown');
+    const action = ev.action;
+    const probe = inbound && (action === 'block' || action === 'unknown');
     const bits = packetBits(ev, inbound);
     const t = ev.time;
     this.events += n;
-    this.eventsByFamily[ev.family] = (this.eventsByFamily[ev.family] ?? 0) + n;
+    const family = ev.family;
+    this.eventsByFamily[family] = (this.eventsByFamily[family] ?? 0) + n;
     if (probe) this.probes += n;
     if (t === t) {
       if (!(t >= this.firstSeen)) this.firstSeen = t;
@@ -328,20 +628,11 @@ export class Aggregate {
     this.destinationFlags[dstId] |= inbound ? DST_INBOUND : DST_OUTBOUND;
     const key = portKey(ev.proto, ev.dstPort);
     if (t === t) this.timeline.add(t, key, n, probe);
-    let port = this.ports.get(key);
-    if (port === undefined) {
-      port = new PortStats(key, this.ports.size);
-      this.ports.set(key, port);
-    }
+    const port = this.portOf(ev.proto, ev.dstPort, key);
     port.events += n;
     if (probe) port.probes += n;
-    port.byAction[ACTION_INDEX[ev.action]] += n;
-    if (inbound && ev.action === 'allow') port.allowedIn += n;
-    port.byDirection[DIRECTION_INDEX[ev.direction]] += n;
-    if (dstId !== port.lastDestination) {
-      port.destinations.add(dstId);
-      port.lastDestination = dstId;
-    }
+    port.count(action, ev.direction, n);
+    if (inbound && action === 'allow') port.allowedIn += n;
     port.anyBits |= bits;
     port.allBits &= bits;
     if (t === t) {
@@ -349,32 +640,63 @@ export class Aggregate {
       if (!(t <= port.lastSeen)) port.lastSeen = t;
     }
 
-    let src = this.sources.get(ev.src);
-    if (src === undefined) {
-      src = new SourceStats(ownAddress(ev.src), this.sources.size);
-      this.sources.set(src.address, src);
-    }
+    const sources = this.sources;
+    const id = sources.intern(ev.src);
+    const f = sources.f64[id >>> SRC_PAGE_SHIFT];
+    const i = sources.i32[id >>> SRC_PAGE_SHIFT];
+    const o = (id & SRC_PAGE_MASK) * SRC_F64;
+    const b = (id & SRC_PAGE_MASK) * SRC_I32;
+    const events = i[b + S_EVENTS];
     // Before the source's own figures move: while it has one pair, they are that pair's.
-    if (src.events === 0) {
-      src.onePort = key;
-      src.oneDestination = dstId;
-    } else if (src.pairHead >= 0) {
-      const dir = inbound ? PAIR_INBOUND : PAIR_OUTBOUND;
-      const r = this.pairs.find(src.id, dstId, key);
-      if (r >= 0) this.pairs.bump(r, n, t, probe, dir);
-      else src.pairHead = this.pairs.add(src.id, dstId, key, probe ? n : -n, t, t, src.pairHead, dir);
-    } else if (src.onePort !== key || src.oneDestination !== dstId) {
-      const inline = this.pairs.add(src.id, src.oneDestination, src.onePort, src.probes > 0 ? src.events : -src.events, src.firstSeen, src.lastSeen, -1, inlineDirs(src));
-      src.pairHead = this.pairs.add(src.id, dstId, key, probe ? n : -n, t, t, inline, inbound ? PAIR_INBOUND : PAIR_OUTBOUND);
+    if (events === 0) {
+      i[b + S_ONE_PORT] = key;
+      i[b + S_ONE_DST] = dstId;
+    } else {
+      const head = i[b + S_PAIR_HEAD];
+      if (head >= 0) {
+        const dir = inbound ? PAIR_INBOUND : PAIR_OUTBOUND;
+        const r = this.pairs.find(id, dstId, key);
+        if (r >= 0) this.pairs.bump(r, n, t, probe, dir);
+        else i[b + S_PAIR_HEAD] = this.pairs.add(id, dstId, key, probe ? n : -n, t, t, head, dir);
+      } else if (i[b + S_ONE_PORT] !== key || i[b + S_ONE_DST] !== dstId) {
+        const signed = i[b + S_PROBES] > 0 ? events : -events;
+        const inline = this.pairs.add(id, i[b + S_ONE_DST], i[b + S_ONE_PORT], signed, f[o + S_FIRST], f[o + S_LAST], -1, inlineDirs(i[b + S_ANY_BITS]));
+        i[b + S_PAIR_HEAD] = this.pairs.add(id, dstId, key, probe ? n : -n, t, t, inline, inbound ? PAIR_INBOUND : PAIR_OUTBOUND);
+      }
     }
-    src.anyBits |= bits;
-    src.allBits &= bits;
-    src.events += n;
-    if (probe) src.probes += n;
+    i[b + S_ANY_BITS] |= bits;
+    i[b + S_ALL_BITS] &= bits;
+    i[b + S_EVENTS] = Math.min(INT32_MAX, events + n);
+    if (probe) i[b + S_PROBES] = Math.min(INT32_MAX, i[b + S_PROBES] + n);
     if (t === t) {
-      if (!(t >= src.firstSeen)) src.firstSeen = t;
-      if (!(t <= src.lastSeen)) src.lastSeen = t;
+      if (!(t >= f[o + S_FIRST])) f[o + S_FIRST] = t;
+      if (!(t <= f[o + S_LAST])) f[o + S_LAST] = t;
     }
+  }
+
+  /** The PortStats of (proto, port), made when new: TCP and UDP through a flat table, the rest through the Map. */
+  private portOf(proto: number, dstPort: number, key: number): PortStats {
+    const table = proto === 6 ? this.tcpPorts : proto === 17 ? this.udpPorts : null;
+    if (table !== null) {
+      const k = table[dstPort + 1];
+      if (k > 0) return this.portList[k - 1];
+    } else {
+      const known = this.ports.get(key);
+      if (known !== undefined) return known;
+    }
+    const port = new PortStats(key, this.portList.length);
+    this.portList.push(port);
+    this.ports.set(key, port);
+    if (table !== null) table[dstPort + 1] = this.portList.length;
+    return port;
+  }
+
+  /** The index of a port key that was seen. */
+  private portIndex(key: number): number {
+    const proto = keyProto(key);
+    if (proto === 6) return this.tcpPorts[keyPort(key) + 1] - 1;
+    if (proto === 17) return this.udpPorts[keyPort(key) + 1] - 1;
+    return this.ports.get(key)!.index;
   }
 
   /**
@@ -382,12 +704,14 @@ export class Aggregate {
    * an iterator, so the classifier's passes over a million sources allocate nothing per pair.
    */
   eachPair(src: SourceStats, fn: (dstId: number, key: number, count: number, first: number, last: number) => void): void {
-    if (src.pairHead < 0) {
-      if (src.events > 0) fn(src.oneDestination, src.onePort, src.probes > 0 ? src.events : -src.events, src.firstSeen, src.lastSeen);
+    const head = src.pairHead;
+    if (head < 0) {
+      const events = src.events;
+      if (events > 0) fn(src.oneDestination, src.onePort, src.probes > 0 ? events : -events, src.firstSeen, src.lastSeen);
       return;
     }
     const p = this.pairs;
-    for (let r = src.pairHead; r >= 0; r = p.next[r]) fn(p.dst[r], p.key[r], p.count[r], p.first[r], p.last[r]);
+    for (let r = head; r >= 0; r = p.next(r)) fn(p.dst(r), p.key(r), p.count(r), p.first(r), p.last(r));
   }
 
   /**
@@ -395,10 +719,11 @@ export class Aggregate {
    * once a probe was seen on it), and the port's `PortStats.index`.
    */
   eachPort(src: SourceStats, fn: (key: number, signed: number, portIndex: number, inbound: number) => void): void {
-    if (src.events === 0) return;
+    const events = src.events;
+    if (events === 0) return;
     if (src.pairHead < 0) {
-      const inbound = (src.anyBits & B_INBOUND) !== 0 ? src.events : 0;
-      fn(src.onePort, src.probes > 0 ? src.events : -src.events, this.ports.get(src.onePort)!.index, inbound);
+      const inbound = (src.anyBits & B_INBOUND) !== 0 ? events : 0;
+      fn(src.onePort, src.probes > 0 ? events : -events, this.ports.get(src.onePort)!.index, inbound);
       return;
     }
     const d = this.derive();
@@ -423,57 +748,72 @@ export class Aggregate {
    * The figures kept per pair rather than per event, gathered once for the report (again only if
    * events were added since): per source with more than one pair, its distinct ports with their
    * summed counts (a source × port table) and its distinct destinations; per port, the distinct
-   * sources and probing sources.
+   * sources, probing sources and destinations.
    */
   derive(): Derived {
     if (this.derived !== null && this.derivedAt === this.events) return this.derived;
-    const n = this.sources.size;
-    const portList: PortStats[] = new Array(this.ports.size);
-    for (const port of this.ports.values()) {
+    const sources = this.sources;
+    const n = sources.size;
+    const portList = this.portList.slice();
+    for (const port of portList) {
       port.sources = 0;
       port.probeSources = 0;
-      portList[port.index] = port;
+      port.destinations = 0;
     }
-    // A source's distinct ports are at most its pairs: the table never outgrows the pair table.
+    const p = this.pairs;
+    // The source × port rows: count them first, so the table is no larger than it has to be.
+    let rows = 0;
+    let keys: Float64Array = new Float64Array(64);
+    let dsts: Float64Array = new Float64Array(64);
+    for (let id = 0; id < n; id++) {
+      const head = sources.int(id, S_PAIR_HEAD);
+      if (head < 0) continue;
+      let m = 0;
+      for (let r = head; r >= 0; r = p.next(r)) {
+        if (m === keys.length) keys = grownF64(keys, m * 2);
+        keys[m++] = p.key(r);
+      }
+      const ks = sortPrefix(keys, m);
+      for (let j = 0; j < m; j++) if (j === 0 || ks[j] !== ks[j - 1]) rows++;
+    }
     const d: Derived = {
       start: new Int32Array(n),
       portCount: new Int32Array(n),
       destinationCount: new Int32Array(n),
-      port: new Int32Array(this.pairs.size),
-      count: new Int32Array(this.pairs.size),
-      inbound: new Int32Array(this.pairs.size),
+      port: new Int32Array(rows),
+      count: new Int32Array(rows),
+      inbound: new Int32Array(rows),
       portList,
     };
-    const p = this.pairs;
     let at = 0;
-    let keys = new Float64Array(64);
-    let dsts = new Float64Array(64);
-    for (const src of this.sources.values()) {
-      if (src.events === 0) continue;
-      if (src.pairHead < 0) {
-        const port = this.ports.get(src.onePort)!;
+    for (let id = 0; id < n; id++) {
+      if (sources.int(id, S_EVENTS) === 0) continue;
+      const head = sources.int(id, S_PAIR_HEAD);
+      if (head < 0) {
+        const port = portList[this.portIndex(sources.int(id, S_ONE_PORT))];
         port.sources++;
-        if (src.probes > 0) port.probeSources++;
+        if (sources.int(id, S_PROBES) > 0) port.probeSources++;
         continue;
       }
       // Sort the source's (port key, row) and destination ids, then read runs: no Map per source.
       let m = 0;
-      for (let r = src.pairHead; r >= 0; r = p.next[r]) m++;
+      for (let r = head; r >= 0; r = p.next(r)) m++;
       if (m > keys.length) {
         keys = new Float64Array(m * 2);
         dsts = new Float64Array(m * 2);
       }
+      if (m > dsts.length) dsts = new Float64Array(keys.length);
       let i = 0;
-      for (let r = src.pairHead; r >= 0; r = p.next[r], i++) {
-        keys[i] = (p.key[r] + KEY_OFFSET) * ROW_SPACE + r;
-        dsts[i] = p.dst[r];
+      for (let r = head; r >= 0; r = p.next(r), i++) {
+        keys[i] = (p.key(r) + KEY_OFFSET) * ROW_SPACE + r;
+        dsts[i] = p.dst(r);
       }
       const ks = sortPrefix(keys, m);
       const ds = sortPrefix(dsts, m);
       let distinct = 0;
       for (let j = 0; j < m; j++) if (j === 0 || ds[j] !== ds[j - 1]) distinct++;
-      d.destinationCount[src.id] = distinct;
-      d.start[src.id] = at;
+      d.destinationCount[id] = distinct;
+      d.start[id] = at;
       let j = 0;
       while (j < m) {
         const key = Math.floor(ks[j] / ROW_SPACE);
@@ -482,30 +822,71 @@ export class Aggregate {
         let probed = false;
         for (; j < m && Math.floor(ks[j] / ROW_SPACE) === key; j++) {
           const r = ks[j] - key * ROW_SPACE;
-          const c = Math.abs(p.count[r]);
+          const count = p.count(r);
+          const c = Math.abs(count);
           sum += c;
-          if (p.count[r] > 0) probed = true;
-          if ((p.dirs[r] & PAIR_INBOUND) !== 0) inSum += c;
+          if (count > 0) probed = true;
+          if ((p.dirs(r) & PAIR_INBOUND) !== 0) inSum += c;
         }
-        const port = this.ports.get(key - KEY_OFFSET)!;
+        const port = portList[this.portIndex(key - KEY_OFFSET)];
         port.sources++;
         if (probed) port.probeSources++;
         d.port[at] = port.index;
-        d.count[at] = Math.min(0x7fffffff, sum) * (probed ? 1 : -1);
-        d.inbound[at] = Math.min(0x7fffffff, inSum);
+        d.count[at] = Math.min(INT32_MAX, sum) * (probed ? 1 : -1);
+        d.inbound[at] = Math.min(INT32_MAX, inSum);
         at++;
       }
-      d.portCount[src.id] = at - d.start[src.id];
+      d.portCount[id] = at - d.start[id];
     }
+    this.countPortDestinations(portList);
     this.derived = d;
     this.derivedAt = this.events;
     return d;
   }
 
+  /**
+   * Distinct destinations per port, from the pairs (inline and in rows): the (port, destination)
+   * tuples bucketed by port (a counting sort), then each bucket's destinations counted with a mark
+   * per destination. Linear, and nothing is kept per event for it.
+   */
+  private countPortDestinations(portList: PortStats[]): void {
+    const sources = this.sources;
+    const p = this.pairs;
+    const ports = portList.length;
+    const start = new Int32Array(ports + 1);
+    const portIndexOf = (key: number) => this.portIndex(key);
+    const each = (fn: (portIndex: number, dstId: number) => void) => {
+      for (let id = 0; id < sources.size; id++) {
+        if (sources.int(id, S_EVENTS) === 0) continue;
+        if (sources.int(id, S_PAIR_HEAD) < 0) fn(portIndexOf(sources.int(id, S_ONE_PORT)), sources.int(id, S_ONE_DST));
+      }
+      for (let r = 0; r < p.size; r++) fn(portIndexOf(p.key(r)), p.dst(r));
+    };
+    each((k) => start[k + 1]++);
+    for (let k = 0; k < ports; k++) start[k + 1] += start[k];
+    const fill = start.slice(0, ports);
+    const dsts = new Int32Array(start[ports]);
+    each((k, dst) => {
+      dsts[fill[k]++] = dst;
+    });
+    const mark = new Int32Array(this.destinationNames.length);
+    for (let k = 0; k < ports; k++) {
+      let distinct = 0;
+      for (let j = start[k]; j < start[k + 1]; j++) {
+        const dst = dsts[j];
+        if (mark[dst] !== k + 1) {
+          mark[dst] = k + 1;
+          distinct++;
+        }
+      }
+      portList[k].destinations = distinct;
+    }
+  }
+
   /** DST_INBOUND / DST_OUTBOUND: how an address was seen as a destination (0: never). */
   destinationFlagsOf(address: string): number {
     const id = this.destinationIds.get(address);
-    return id === undefined ? 0 : this.destinationFlags[id];
+    return id < 0 ? 0 : this.destinationFlags[id];
   }
 
   /** The last destination looked up: most logs watch a handful of addresses, so it often repeats. */
@@ -514,13 +895,10 @@ export class Aggregate {
 
   private internDestination(address: string): number {
     if (address === this.lastDestination) return this.lastDestinationId;
-    let id = this.destinationIds.get(address);
-    if (id === undefined) {
-      id = this.destinationNames.length;
-      const own = ownAddress(address);
-      this.destinationNames.push(own);
+    const id = this.destinationIds.intern(address);
+    if (id === this.destinationNames.length) {
+      this.destinationNames.push(this.destinationIds.address(id));
       this.destinationFlags.push(0);
-      this.destinationIds.set(own, id);
     }
     this.lastDestination = this.destinationNames[id];
     this.lastDestinationId = id;

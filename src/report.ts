@@ -329,7 +329,7 @@ function portRow(p: PortStats, c: Classification, withRegistry: boolean): PortRo
     byDirection: byKey(DIRECTIONS, p.byDirection),
     sources: p.sources,
     probeSources: p.probeSources,
-    destinations: p.destinations.size,
+    destinations: p.destinations,
     firstSeen: iso(p.firstSeen),
     lastSeen: iso(p.lastSeen),
     registry: withRegistry ? portRegistry(proto, port) : null,

@@ -1,0 +1,121 @@
+/**
+ * Addresses → dense ids (0, 1, 2 … in order of first appearance), the aggregate's key for sources
+ * and destinations.
+ *
+ * An IPv4 address (nearly every address in nearly every log) is read into its 32-bit number and
+ * found in an open-addressing table of numbers: no string is hashed, kept or allocated per lookup,
+ * and a million addresses cost 16 bytes each (the number, and a table slot of key + id at load
+ * ≤ 1/2), not a Map entry and a string. Anything else (IPv6, an odd token) goes through a Map of its
+ * text, copied (`ownAddress`) so it never keeps a log line alive.
+ */
+import { ipv4ToNumber, numberToIpv4, ownAddress } from './ip.js';
+
+const MIN_CAPACITY = 1024;
+
+export class AddressIndex {
+  /** Ids handed out. */
+  size = 0;
+  /** Per id: the IPv4 address as an unsigned number, or -1 when it is text (in `texts`). */
+  private numbers = new Float64Array(MIN_CAPACITY);
+  /** Slots of (address number | 0, id + 1); id + 1 = 0 is an empty slot. */
+  private slots = new Int32Array(2 * 2 * MIN_CAPACITY);
+  private slotMask = 2 * MIN_CAPACITY - 1;
+  private v4Count = 0;
+  private readonly textIds = new Map<string, number>();
+  private readonly texts = new Map<number, string>();
+
+  /** The id of `address` (canonical text), or -1 when it was never added. */
+  get(address: string): number {
+    const n = ipv4ToNumber(address);
+    if (n < 0) return this.textIds.get(address) ?? -1;
+    return this.findNumber(n);
+  }
+
+  /** The id of `address`, added when new. */
+  intern(address: string): number {
+    const n = ipv4ToNumber(address);
+    if (n < 0) {
+      const id = this.textIds.get(address);
+      if (id !== undefined) return id;
+      const own = ownAddress(address);
+      const fresh = this.newId(-1);
+      this.textIds.set(own, fresh);
+      this.texts.set(fresh, own);
+      return fresh;
+    }
+    const slots = this.slots;
+    const key = n | 0;
+    let i = slotOf(key, this.slotMask);
+    for (;;) {
+      const id = slots[2 * i + 1] - 1;
+      if (id < 0) break;
+      if (slots[2 * i] === key) return id;
+      i = (i + 1) & this.slotMask;
+    }
+    const id = this.newId(n);
+    slots[2 * i] = key;
+    slots[2 * i + 1] = id + 1;
+    if (++this.v4Count * 2 > this.slotMask + 1) this.growSlots();
+    return id;
+  }
+
+  /** The canonical text of an id (a new string for IPv4 addresses: callers that need it often keep it). */
+  address(id: number): string {
+    const n = this.numbers[id];
+    return n >= 0 ? numberToIpv4(n) : (this.texts.get(id) as string);
+  }
+
+  /** The IPv4 number of an id, or -1 for an IPv6 (text) address. */
+  ipv4(id: number): number {
+    return this.numbers[id];
+  }
+
+  /** Bytes held by the typed arrays (for the memory figures of the benchmark). */
+  get byteLength(): number {
+    return this.numbers.byteLength + this.slots.byteLength;
+  }
+
+  private findNumber(n: number): number {
+    const slots = this.slots;
+    const key = n | 0;
+    let i = slotOf(key, this.slotMask);
+    for (;;) {
+      const id = slots[2 * i + 1] - 1;
+      if (id < 0) return -1;
+      if (slots[2 * i] === key) return id;
+      i = (i + 1) & this.slotMask;
+    }
+  }
+
+  private newId(n: number): number {
+    if (this.size === this.numbers.length) {
+      const grown = new Float64Array(Math.ceil(this.numbers.length * 1.5));
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numbers[this.size] = n;
+    return this.size++;
+  }
+
+  private growSlots(): void {
+    const old = this.slots;
+    const capacity = (this.slotMask + 1) * 2;
+    const slots = new Int32Array(2 * capacity);
+    const mask = capacity - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = slotOf(old[j], mask);
+      while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = old[j];
+      slots[2 * i + 1] = old[j + 1];
+    }
+    this.slots = slots;
+    this.slotMask = mask;
+  }
+}
+
+/** Fibonacci hashing: the multiply spreads neighbouring addresses (a /24 sweep) across the table. */
+function slotOf(key: number, mask: number): number {
+  const h = Math.imul(key, 0x9e3779b1);
+  return (h ^ (h >>> 16)) & mask;
+}
