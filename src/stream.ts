@@ -2,21 +2,20 @@
  * The only file that touches Node streams: bytes from files or stdin → (gunzip) → lines → core.
  *
  * Compression is recognised by magic bytes, not by name (`kern.log.2.gz`, but also a gzip file
- * without the suffix). split2 does one split per chunk; its mapper feeds each line straight into the
- * sync core and returns undefined, so no per-line stream event is emitted (the per-line 'data' path
- * is what makes a naive split2 pipeline slow).
+ * without the suffix). Chunks go through a synchronous LineSplitter (src/lines.ts) straight into the
+ * sync core: no per-line stream event (the per-line 'data' path is what makes a naive split2
+ * pipeline slow), and one decode per chunk.
  */
 import { promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import split2 from 'split2';
 import type { Analyzer } from './core.js';
 import { describeSystemError, ReportError } from './errors.js';
+import { LineSplitter, MAX_LINE_LENGTH } from './lines.js';
 import { isPcapMagic, PcapDecoder } from './pflog/pcap.js';
 
-/** Longest line kept; a longer one (binary junk, a missing newline) is counted and skipped. */
-export const MAX_LINE_LENGTH = 1 << 20;
+export { MAX_LINE_LENGTH };
 
 /** `-` is standard input. */
 export const STDIN = '-';
@@ -157,13 +156,15 @@ export interface ReadResult {
  */
 export async function readSource(src: InputSource, analyzer: Analyzer): Promise<ReadResult> {
   const input = analyzer.openInput(src.name, src.referenceTime);
-  // A string matcher splits faster than /\r?\n/; the core strips the CR of CRLF lines.
-  const splitter = split2('\n', (line: string) => {
-    input.push(line);
-    return undefined;
-  }, { maxLength: MAX_LINE_LENGTH, skipOverflow: true } as split2.Options);
-  // split2 keeps its overflow state on the stream; read it to count what it skips.
-  const overflowing = () => (splitter as unknown as { overflow: boolean }).overflow;
+  // Lines end at LF; the core strips the CR of CRLF lines.
+  const splitter = new LineSplitter(
+    (line) => input.push(line),
+    () => {
+      input.lineNumber++;
+      analyzer.aggregate.lines++;
+      analyzer.aggregate.addReject('line-too-long', src.name, input.lineNumber, '(line longer than 1 MiB skipped)');
+    },
+  );
   const raw = src.onBytes === undefined ? src.stream : counted(src.stream, src.onBytes);
 
   let head = await peek(raw, src.name);
@@ -182,26 +183,13 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
   }
   const bytes = edges.take(head.rest);
 
-  let wasOverflowing = false;
   try {
-    for await (const chunk of bytes) {
-      splitter.write(chunk);
-      const now = overflowing();
-      if (now && !wasOverflowing) {
-        input.lineNumber++;
-        analyzer.aggregate.lines++;
-        analyzer.aggregate.addReject('line-too-long', src.name, input.lineNumber, '(line longer than 1 MiB skipped)');
-      }
-      wasOverflowing = now;
-    }
+    for await (const chunk of bytes) splitter.write(chunk);
   } catch (err) {
     if (err instanceof ReportError) throw err;
     throw describeSystemError(src.name, err);
   }
-  await new Promise<void>((resolve, reject) => {
-    splitter.on('error', reject);
-    splitter.end(resolve);
-  });
+  splitter.end();
   return edges.result();
 }
 
