@@ -526,6 +526,9 @@ export interface Derived {
   inbound: Int32Array;
   /** PortStats by index. */
   portList: PortStats[];
+  /** The pair rows grouped by source (ascending within a source): source id's are order[rowStart[id] .. rowStart[id + 1]). */
+  rowStart: Int32Array;
+  order: Int32Array;
 }
 
 /**
@@ -547,12 +550,6 @@ function sortPrefix(a: Float64Array, m: number): Float64Array {
     a[j + 1] = v;
   }
   return a;
-}
-
-function grownF64(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }
 
 /** The directions of a source's one inline pair, from its packet bits. */
@@ -711,6 +708,17 @@ export class Aggregate {
       return;
     }
     const p = this.pairs;
+    const d = this.derived;
+    if (d !== null && this.derivedAt === this.events) {
+      // The rows in an array, newest first as in the chain: independent loads the CPU can overlap,
+      // where walking `next` waits for each row before it can ask for the next.
+      const order = d.order;
+      for (let i = d.rowStart[src.id + 1] - 1; i >= d.rowStart[src.id]; i--) {
+        const r = order[i];
+        fn(p.dst(r), p.key(r), p.count(r), p.first(r), p.last(r));
+      }
+      return;
+    }
     for (let r = head; r >= 0; r = p.next(r)) fn(p.dst(r), p.key(r), p.count(r), p.first(r), p.last(r));
   }
 
@@ -755,56 +763,52 @@ export class Aggregate {
     const sources = this.sources;
     const n = sources.size;
     const portList = this.portList.slice();
-    for (const port of portList) {
-      port.sources = 0;
-      port.probeSources = 0;
-      port.destinations = 0;
-    }
     const p = this.pairs;
-    // The source × port rows: count them first, so the table is no larger than it has to be.
-    let rows = 0;
-    let keys: Float64Array = new Float64Array(64);
-    let dsts: Float64Array = new Float64Array(64);
-    for (let id = 0; id < n; id++) {
-      const head = sources.int(id, S_PAIR_HEAD);
-      if (head < 0) continue;
-      let m = 0;
-      for (let r = head; r >= 0; r = p.next(r)) {
-        if (m === keys.length) keys = grownF64(keys, m * 2);
-        keys[m++] = p.key(r);
-      }
-      const ks = sortPrefix(keys, m);
-      for (let j = 0; j < m; j++) if (j === 0 || ks[j] !== ks[j - 1]) rows++;
+    // Rows by source: a counting sort on the source id (sequential passes over the rows), so each
+    // source's rows are read once, rather than by walking its chain (a cache miss a row).
+    const rowStart = new Int32Array(n + 1);
+    for (let r = 0; r < p.size; r++) rowStart[p.src(r) + 1]++;
+    for (let id = 0; id < n; id++) rowStart[id + 1] += rowStart[id];
+    const order = new Int32Array(p.size);
+    {
+      const fill = rowStart.slice(0, n);
+      for (let r = 0; r < p.size; r++) order[fill[p.src(r)]++] = r;
     }
+    // A source's distinct ports are at most its pairs: the table never outgrows the pair table.
     const d: Derived = {
       start: new Int32Array(n),
       portCount: new Int32Array(n),
       destinationCount: new Int32Array(n),
-      port: new Int32Array(rows),
-      count: new Int32Array(rows),
-      inbound: new Int32Array(rows),
+      port: new Int32Array(p.size),
+      count: new Int32Array(p.size),
+      inbound: new Int32Array(p.size),
       portList,
+      rowStart,
+      order,
     };
+    // Per-port counts in small arrays (a PortStats object per update would be a cache miss each).
+    const portSources = new Int32Array(portList.length);
+    const portProbeSources = new Int32Array(portList.length);
+    let keys: Float64Array = new Float64Array(64);
+    let dsts: Float64Array = new Float64Array(64);
     let at = 0;
     for (let id = 0; id < n; id++) {
       if (sources.int(id, S_EVENTS) === 0) continue;
-      const head = sources.int(id, S_PAIR_HEAD);
-      if (head < 0) {
-        const port = portList[this.portIndex(sources.int(id, S_ONE_PORT))];
-        port.sources++;
-        if (sources.int(id, S_PROBES) > 0) port.probeSources++;
+      const from = rowStart[id];
+      const m = rowStart[id + 1] - from;
+      if (m === 0) {
+        const k = this.portIndex(sources.int(id, S_ONE_PORT));
+        portSources[k]++;
+        if (sources.int(id, S_PROBES) > 0) portProbeSources[k]++;
         continue;
       }
       // Sort the source's (port key, row) and destination ids, then read runs: no Map per source.
-      let m = 0;
-      for (let r = head; r >= 0; r = p.next(r)) m++;
       if (m > keys.length) {
         keys = new Float64Array(m * 2);
         dsts = new Float64Array(m * 2);
       }
-      if (m > dsts.length) dsts = new Float64Array(keys.length);
-      let i = 0;
-      for (let r = head; r >= 0; r = p.next(r), i++) {
+      for (let i = 0; i < m; i++) {
+        const r = order[from + i];
         keys[i] = (p.key(r) + KEY_OFFSET) * ROW_SPACE + r;
         dsts[i] = p.dst(r);
       }
@@ -828,15 +832,19 @@ export class Aggregate {
           if (count > 0) probed = true;
           if ((p.dirs(r) & PAIR_INBOUND) !== 0) inSum += c;
         }
-        const port = portList[this.portIndex(key - KEY_OFFSET)];
-        port.sources++;
-        if (probed) port.probeSources++;
-        d.port[at] = port.index;
+        const k = this.portIndex(key - KEY_OFFSET);
+        portSources[k]++;
+        if (probed) portProbeSources[k]++;
+        d.port[at] = k;
         d.count[at] = Math.min(INT32_MAX, sum) * (probed ? 1 : -1);
         d.inbound[at] = Math.min(INT32_MAX, inSum);
         at++;
       }
       d.portCount[id] = at - d.start[id];
+    }
+    for (const port of portList) {
+      port.sources = portSources[port.index];
+      port.probeSources = portProbeSources[port.index];
     }
     this.countPortDestinations(portList);
     this.derived = d;
