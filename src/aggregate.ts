@@ -145,7 +145,7 @@ const S_EVENTS = 4;
 const S_PROBES = 5;
 const S_ONE_PORT = 6;
 const S_ONE_DST = 7;
-const S_PAIR_HEAD = 8;
+const S_ROWS = 8;
 const S_ANY_BITS = 9;
 const S_ALL_BITS = 10;
 
@@ -187,8 +187,8 @@ export class SourceStats {
   }
 
   /**
-   * The first destination × port pair this source touched. While it is the only one (`pairHead`
-   * is -1), its count and times are the source's own: most of the Internet's background noise
+   * The first destination × port pair this source touched. While it is the only one (`pairRows`
+   * is 0), its count and times are the source's own: most of the Internet's background noise
    * costs no pair row.
    */
   get onePort(): number {
@@ -199,9 +199,9 @@ export class SourceStats {
     return this.table.int(this.id, S_ONE_DST);
   }
 
-  /** The newest of this source's rows in the aggregate's pair table (linked by `next`), or -1. */
-  get pairHead(): number {
-    return this.table.int(this.id, S_PAIR_HEAD);
+  /** Rows this source has in the aggregate's pair table: 0 while its one pair is inline, else 2 or more. */
+  get pairRows(): number {
+    return this.table.int(this.id, S_ROWS);
   }
 
   /** OR and AND of the packets' `packetBits`. */
@@ -299,42 +299,51 @@ export class SourceTable {
     const b = o * SRC_I32;
     i[b + S_ONE_PORT] = -1;
     i[b + S_ONE_DST] = -1;
-    i[b + S_PAIR_HEAD] = -1;
     i[b + S_ALL_BITS] = ALL_BITS;
   }
 }
 
 // ------------------------------------------------------------------------------------ pairs
 
-/** Pair rows: eight Int32 slots (32 bytes), in pages of 32,768 rows (1 MiB). */
+/** Pair rows: seven Int32 slots (28 bytes), in pages of 32,768 rows. */
 const PAIR_PAGE_SHIFT = 15;
 const PAIR_PAGE_ROWS = 1 << PAIR_PAGE_SHIFT;
 const PAIR_PAGE_MASK = PAIR_PAGE_ROWS - 1;
+const P_STRIDE = 7;
 const P_SRC = 0;
 const P_DST = 1;
-const P_KEY = 2;
+/** The port key + KEY_OFFSET (≥ 0, < 2^28) in the low bits, the directions seen above them. */
+const P_KEY_DIRS = 2;
 const P_COUNT = 3;
-const P_NEXT = 4;
-const P_DIRS = 5;
-const P_FIRST = 6;
-const P_LAST = 7;
+/** The next row in the same index bucket, or -1. */
+const P_CHAIN = 4;
+const P_FIRST = 5;
+const P_LAST = 6;
+const KEY_BITS = 0x0fffffff;
+const DIRS_SHIFT = 28;
 /** A time slot that holds no time (NaN). */
 const NO_TIME = -0x80000000;
 /** Times in a row are ms from `base` while they fit an Int32 (about ±24 days around the first). */
 const TIME_SPAN = 0x7fffffff;
+/** Port keys may be negative (protocol unknown); stored and sorted with this added. */
+const KEY_OFFSET = 65537;
 
 /**
  * Source × destination × port rows in paged typed arrays: no object, Map or boxed number per pair,
- * and nothing at all for a source with one pair. An open-addressing index (load ≤ 3/4; each slot
- * holds the pair's hash beside its row, so a probe reads a row only on a likely match) finds a row
- * by (source id, destination id, port key); each source's rows are a linked list through `next`.
+ * and nothing at all for a source with one pair (it is kept inline in the source's record). A
+ * chained hash index (bucket heads in one Int32Array, the chain through the rows, about one row a
+ * bucket) finds a row by (source id, destination id, port key): about 32 bytes a pair in all.
  *
- * A row is 32 bytes: times are stored as Int32 milliseconds from the first time seen. A log whose
- * times spread beyond ±24 days of that moves every row's times, once, to Float64 pages beside the
- * rows (16 bytes more a row) and keeps them exact.
+ * Times are stored as Int32 milliseconds from the first time seen. A log whose times spread beyond
+ * ±24 days of that, or carry fractions of a millisecond, moves every row's times, once, to Float64
+ * pages beside the rows (16 bytes more a row) and keeps them exact.
  *
  * `count` is signed like the per-port counts of the report: positive once a probe was seen on the
  * pair, negative while only other traffic was.
+ *
+ * At report time `groupBySource` reorders the rows so each source's rows are contiguous (what the
+ * classifier reads, source by source, then streams through memory); the index is dropped then and
+ * rebuilt only if rows are added afterwards.
  */
 export class PairTable {
   size = 0;
@@ -342,53 +351,51 @@ export class PairTable {
   /** Float64 first and last per row, once times no longer fit the Int32 slots; else null. */
   private wide: Float64Array[] | null = null;
   private base = NaN;
-  /** Slots of (hash, row + 1); row + 1 = 0 is an empty slot. */
-  private index = new Int32Array(2 * 4096);
+  /** Bucket → first row + 1 (0: empty); null after groupBySource until the next add. */
+  private heads: Int32Array | null = new Int32Array(4096);
   private capacity = 4096;
 
   find(srcId: number, dstId: number, key: number): number {
-    const h = hash3(srcId, dstId, key);
-    const index = this.index;
-    const cap = this.capacity;
-    let i = slotOf(h, cap);
-    for (;;) {
-      const r = index[2 * i + 1] - 1;
-      if (r < 0) return -1;
-      if (index[2 * i] === h) {
-        const row = this.pages[r >>> PAIR_PAGE_SHIFT];
-        const o = (r & PAIR_PAGE_MASK) << 3;
-        if (row[o + P_SRC] === srcId && row[o + P_DST] === dstId && row[o + P_KEY] === key) return r;
-      }
-      if (++i === cap) i = 0;
+    if (this.heads === null) this.rebuildIndex();
+    const k = key + KEY_OFFSET;
+    let r = this.heads![slotOf(hash3(srcId, dstId, key), this.capacity)] - 1;
+    while (r >= 0) {
+      const row = this.pages[r >>> PAIR_PAGE_SHIFT];
+      const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
+      if (row[o + P_SRC] === srcId && row[o + P_DST] === dstId && (row[o + P_KEY_DIRS] & KEY_BITS) === k) return r;
+      r = row[o + P_CHAIN];
     }
+    return -1;
   }
 
-  add(srcId: number, dstId: number, key: number, count: number, first: number, last: number, next: number, dirs: number): number {
+  add(srcId: number, dstId: number, key: number, count: number, first: number, last: number, dirs: number): number {
+    if (this.heads === null) this.rebuildIndex();
+    if (this.size >= this.capacity) {
+      this.capacity = Math.ceil(this.capacity * 1.5);
+      this.rebuildIndex();
+    }
     const r = this.size++;
     const page = r >>> PAIR_PAGE_SHIFT;
     if (page === this.pages.length) {
-      this.pages.push(new Int32Array(PAIR_PAGE_ROWS << 3));
+      this.pages.push(new Int32Array(PAIR_PAGE_ROWS * P_STRIDE));
       if (this.wide !== null) this.wide.push(new Float64Array(PAIR_PAGE_ROWS * 2));
     }
     const row = this.pages[page];
-    const o = (r & PAIR_PAGE_MASK) << 3;
+    const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
     row[o + P_SRC] = srcId;
     row[o + P_DST] = dstId;
-    row[o + P_KEY] = key;
+    row[o + P_KEY_DIRS] = (key + KEY_OFFSET) | (dirs << DIRS_SHIFT);
     row[o + P_COUNT] = count;
-    row[o + P_NEXT] = next;
-    row[o + P_DIRS] = dirs;
     this.setTimes(r, first, last);
-    if ((this.size + 1) * 4 > this.capacity * 3) this.growIndex();
-    this.place(r, hash3(srcId, dstId, key));
+    this.link(r);
     return r;
   }
 
   /** Add n packets at time t (NaN: unknown) to row r. */
   bump(r: number, n: number, t: number, probe: boolean, dir: number): void {
     const row = this.pages[r >>> PAIR_PAGE_SHIFT];
-    const o = (r & PAIR_PAGE_MASK) << 3;
-    row[o + P_DIRS] |= dir;
+    const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
+    row[o + P_KEY_DIRS] |= dir << DIRS_SHIFT;
     const prev = row[o + P_COUNT];
     // Saturate rather than wrap: 2^31 packets on one pair is beyond any log, but never negative.
     const c = Math.min(INT32_MAX, Math.abs(prev) + n);
@@ -401,28 +408,24 @@ export class PairTable {
   }
 
   src(r: number): number {
-    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_SRC];
+    return this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_SRC];
   }
 
   dst(r: number): number {
-    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_DST];
+    return this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_DST];
   }
 
   key(r: number): number {
-    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_KEY];
+    return (this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_KEY_DIRS] & KEY_BITS) - KEY_OFFSET;
   }
 
   count(r: number): number {
-    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_COUNT];
-  }
-
-  next(r: number): number {
-    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_NEXT];
+    return this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_COUNT];
   }
 
   /** PAIR_INBOUND | PAIR_OUTBOUND: the directions seen on the pair. */
   dirs(r: number): number {
-    return this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + P_DIRS];
+    return this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_KEY_DIRS] >>> DIRS_SHIFT;
   }
 
   first(r: number): number {
@@ -441,12 +444,57 @@ export class PairTable {
   /** Bytes held by the rows and the index (for the memory figures of the benchmark). */
   get byteLength(): number {
     const rows = this.pages.length * PAIR_PAGE_ROWS;
-    return rows * 32 + (this.wide === null ? 0 : rows * 16) + this.index.byteLength;
+    return rows * P_STRIDE * 4 + (this.wide === null ? 0 : rows * 16) + (this.heads === null ? 0 : this.heads.byteLength);
+  }
+
+  /**
+   * Reorder the rows so that source id's rows are [rowStart[id], rowStart[id + 1]), in their order
+   * of addition within a source (`rowStart` counts every row of every source). The permutation is
+   * applied in place, row by row along its cycles: besides the rows, only an Int32 a row.
+   */
+  groupBySource(rowStart: Int32Array): void {
+    const n = this.size;
+    const dest = new Int32Array(n);
+    const fill = rowStart.slice(0, rowStart.length - 1);
+    for (let r = 0; r < n; r++) dest[r] = fill[this.src(r)]++;
+    for (let r = 0; r < n; r++) {
+      while (dest[r] !== r) {
+        const j = dest[r];
+        this.swap(r, j);
+        dest[r] = dest[j];
+        dest[j] = j;
+      }
+    }
+    // Chains now point at the wrong rows: the index is rebuilt if it is needed again.
+    this.heads = null;
+  }
+
+  private swap(a: number, b: number): void {
+    const ra = this.pages[a >>> PAIR_PAGE_SHIFT];
+    const oa = (a & PAIR_PAGE_MASK) * P_STRIDE;
+    const rb = this.pages[b >>> PAIR_PAGE_SHIFT];
+    const ob = (b & PAIR_PAGE_MASK) * P_STRIDE;
+    for (let k = 0; k < P_STRIDE; k++) {
+      const v = ra[oa + k];
+      ra[oa + k] = rb[ob + k];
+      rb[ob + k] = v;
+    }
+    if (this.wide !== null) {
+      const wa = this.wide[a >>> PAIR_PAGE_SHIFT];
+      const wb = this.wide[b >>> PAIR_PAGE_SHIFT];
+      const pa = (a & PAIR_PAGE_MASK) << 1;
+      const pb = (b & PAIR_PAGE_MASK) << 1;
+      for (let k = 0; k < 2; k++) {
+        const v = wa[pa + k];
+        wa[pa + k] = wb[pb + k];
+        wb[pb + k] = v;
+      }
+    }
   }
 
   private timeAt(r: number, slot: number): number {
     if (this.wide !== null) return this.wide[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 1) + slot - P_FIRST];
-    const v = this.pages[r >>> PAIR_PAGE_SHIFT][((r & PAIR_PAGE_MASK) << 3) + slot];
+    const v = this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + slot];
     return v === NO_TIME ? NaN : this.base + v;
   }
 
@@ -457,7 +505,7 @@ export class PairTable {
       const l = last === last ? last - this.base : 0;
       if (f >= -TIME_SPAN && f <= TIME_SPAN && l >= -TIME_SPAN && l <= TIME_SPAN && f === Math.floor(f) && l === Math.floor(l)) {
         const row = this.pages[r >>> PAIR_PAGE_SHIFT];
-        const o = (r & PAIR_PAGE_MASK) << 3;
+        const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
         row[o + P_FIRST] = first === first ? f : NO_TIME;
         row[o + P_LAST] = last === last ? l : NO_TIME;
         return;
@@ -483,21 +531,19 @@ export class PairTable {
     this.wide = wide;
   }
 
-  private place(r: number, h: number): void {
-    const index = this.index;
-    const cap = this.capacity;
-    let i = slotOf(h, cap);
-    while (index[2 * i + 1] !== 0) if (++i === cap) i = 0;
-    index[2 * i] = h;
-    index[2 * i + 1] = r + 1;
+  /** Put row r at the head of its bucket's chain. */
+  private link(r: number): void {
+    const row = this.pages[r >>> PAIR_PAGE_SHIFT];
+    const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
+    const b = slotOf(hash3(row[o + P_SRC], row[o + P_DST], (row[o + P_KEY_DIRS] & KEY_BITS) - KEY_OFFSET), this.capacity);
+    const heads = this.heads!;
+    row[o + P_CHAIN] = heads[b] - 1;
+    heads[b] = r + 1;
   }
 
-  private growIndex(): void {
-    const old = this.index;
-    const cap = Math.ceil(this.capacity * 1.5);
-    this.index = new Int32Array(2 * cap);
-    this.capacity = cap;
-    for (let j = 0; j < old.length; j += 2) if (old[j + 1] !== 0) this.place(old[j + 1] - 1, old[j]);
+  private rebuildIndex(): void {
+    this.heads = new Int32Array(this.capacity);
+    for (let r = 0; r < this.size; r++) this.link(r);
   }
 }
 
@@ -516,19 +562,71 @@ function slotOf(h: number, capacity: number): number {
 
 /** Per-source figures gathered from the pair table at report time (`Aggregate.derive`). */
 export interface Derived {
-  /** Per source id: where its ports start in `port`/`count`, how many, and its destinations. */
-  start: Int32Array;
+  /** Per source id: its distinct ports and destinations. */
   portCount: Int32Array;
   destinationCount: Int32Array;
-  /** Source × port rows: the port's index, the signed packet count, and the packets of pairs that saw traffic towards you. */
-  port: Int32Array;
-  count: Int32Array;
-  inbound: Int32Array;
+  /** The pair rows, grouped by source: source id's are rowStart[id] .. rowStart[id + 1] - 1. */
+  rowStart: Int32Array;
   /** PortStats by index. */
   portList: PortStats[];
-  /** The pair rows grouped by source (ascending within a source): source id's are order[rowStart[id] .. rowStart[id + 1]). */
-  rowStart: Int32Array;
-  order: Int32Array;
+}
+
+/** One source's pair rows, summed per port: what `derive` and `eachPort` read. */
+class PortRuns {
+  /** Per run: the port key, the signed packet count (positive once probed), the inbound packets. */
+  key = new Float64Array(64);
+  signed = new Float64Array(64);
+  inbound = new Float64Array(64);
+  runs = 0;
+  destinations = 0;
+  private sortKeys = new Float64Array(64);
+  private dsts = new Float64Array(64);
+
+  /** Sum rows [from, to) of `p` per port key, and count their distinct destinations. */
+  read(p: PairTable, from: number, to: number): void {
+    const m = to - from;
+    if (m > this.sortKeys.length) {
+      const n = m * 2;
+      this.sortKeys = new Float64Array(n);
+      this.dsts = new Float64Array(n);
+      this.key = new Float64Array(n);
+      this.signed = new Float64Array(n);
+      this.inbound = new Float64Array(n);
+    }
+    const ks = this.sortKeys;
+    const ds = this.dsts;
+    for (let i = 0; i < m; i++) {
+      const r = from + i;
+      ks[i] = (p.key(r) + KEY_OFFSET) * ROW_SPACE + i;
+      ds[i] = p.dst(r);
+    }
+    sortPrefix(ks, m);
+    sortPrefix(ds, m);
+    let distinct = 0;
+    for (let j = 0; j < m; j++) if (j === 0 || ds[j] !== ds[j - 1]) distinct++;
+    this.destinations = distinct;
+    let runs = 0;
+    let j = 0;
+    while (j < m) {
+      const k = Math.floor(ks[j] / ROW_SPACE);
+      let sum = 0;
+      let inSum = 0;
+      let probed = false;
+      for (; j < m && Math.floor(ks[j] / ROW_SPACE) === k; j++) {
+        const r = from + (ks[j] - k * ROW_SPACE);
+        const count = p.count(r);
+        const c = Math.abs(count);
+        sum += c;
+        if (count > 0) probed = true;
+        if ((p.dirs(r) & PAIR_INBOUND) !== 0) inSum += c;
+      }
+      this.key[runs] = k - KEY_OFFSET;
+      this.signed[runs] = Math.min(INT32_MAX, sum) * (probed ? 1 : -1);
+      this.inbound[runs] = Math.min(INT32_MAX, inSum);
+      runs++;
+    }
+    this.runs = runs;
+  }
 }
 
 /**
@@ -557,8 +655,7 @@ function inlineDirs(anyBits: number): number {
   return ((anyBits & B_INBOUND) !== 0 ? PAIR_INBOUND : 0) | ((anyBits & B_OUTBOUND) !== 0 ? PAIR_OUTBOUND : 0);
 }
 
-/** Port keys may be negative (protocol unknown); sorted as (key + offset) * ROW_SPACE + row. */
-const KEY_OFFSET = 65537;
+/** A source's rows are sorted as (key + KEY_OFFSET) * ROW_SPACE + row. */
 const ROW_SPACE = 2 ** 28;
 
 export interface RejectSample {
@@ -649,16 +746,21 @@ export class Aggregate {
       i[b + S_ONE_PORT] = key;
       i[b + S_ONE_DST] = dstId;
     } else {
-      const head = i[b + S_PAIR_HEAD];
-      if (head >= 0) {
+      const rows = i[b + S_ROWS];
+      if (rows > 0) {
         const dir = inbound ? PAIR_INBOUND : PAIR_OUTBOUND;
         const r = this.pairs.find(id, dstId, key);
-        if (r >= 0) this.pairs.bump(r, n, t, probe, dir);
-        else i[b + S_PAIR_HEAD] = this.pairs.add(id, dstId, key, probe ? n : -n, t, t, head, dir);
+        if (r >= 0) {
+          this.pairs.bump(r, n, t, probe, dir);
+        } else {
+          this.pairs.add(id, dstId, key, probe ? n : -n, t, t, dir);
+          i[b + S_ROWS] = rows + 1;
+        }
       } else if (i[b + S_ONE_PORT] !== key || i[b + S_ONE_DST] !== dstId) {
         const signed = i[b + S_PROBES] > 0 ? events : -events;
-        const inline = this.pairs.add(id, i[b + S_ONE_DST], i[b + S_ONE_PORT], signed, f[o + S_FIRST], f[o + S_LAST], -1, inlineDirs(i[b + S_ANY_BITS]));
-        i[b + S_PAIR_HEAD] = this.pairs.add(id, dstId, key, probe ? n : -n, t, t, inline, inbound ? PAIR_INBOUND : PAIR_OUTBOUND);
+        this.pairs.add(id, i[b + S_ONE_DST], i[b + S_ONE_PORT], signed, f[o + S_FIRST], f[o + S_LAST], inlineDirs(i[b + S_ANY_BITS]));
+        this.pairs.add(id, dstId, key, probe ? n : -n, t, t, inbound ? PAIR_INBOUND : PAIR_OUTBOUND);
+        i[b + S_ROWS] = 2;
       }
     }
     i[b + S_ANY_BITS] |= bits;
@@ -697,150 +799,94 @@ export class Aggregate {
   }
 
   /**
-   * Every pair of a source: (destination id, port key, signed count, first, last). A callback, not
-   * an iterator, so the classifier's passes over a million sources allocate nothing per pair.
+   * Every pair of a source: (destination id, port key, signed count, first, last), newest first. A
+   * callback, not an iterator, so the classifier's passes over a million sources allocate nothing
+   * per pair. Reads the rows grouped by `derive()` (made first if events came since).
    */
   eachPair(src: SourceStats, fn: (dstId: number, key: number, count: number, first: number, last: number) => void): void {
-    const head = src.pairHead;
-    if (head < 0) {
-      const events = src.events;
+    const events = src.events;
+    if (src.pairRows === 0) {
       if (events > 0) fn(src.oneDestination, src.onePort, src.probes > 0 ? events : -events, src.firstSeen, src.lastSeen);
       return;
     }
+    const d = this.derive();
     const p = this.pairs;
-    const d = this.derived;
-    if (d !== null && this.derivedAt === this.events) {
-      // The rows in an array, newest first as in the chain: independent loads the CPU can overlap,
-      // where walking `next` waits for each row before it can ask for the next.
-      const order = d.order;
-      for (let i = d.rowStart[src.id + 1] - 1; i >= d.rowStart[src.id]; i--) {
-        const r = order[i];
-        fn(p.dst(r), p.key(r), p.count(r), p.first(r), p.last(r));
-      }
-      return;
-    }
-    for (let r = head; r >= 0; r = p.next(r)) fn(p.dst(r), p.key(r), p.count(r), p.first(r), p.last(r));
+    for (let r = d.rowStart[src.id + 1] - 1; r >= d.rowStart[src.id]; r--) fn(p.dst(r), p.key(r), p.count(r), p.first(r), p.last(r));
   }
 
   /**
    * Every distinct port of a source with its signed count summed over its destinations (positive
-   * once a probe was seen on it), and the port's `PortStats.index`.
+   * once a probe was seen on it), the port's `PortStats.index`, and the packets towards you.
    */
   eachPort(src: SourceStats, fn: (key: number, signed: number, portIndex: number, inbound: number) => void): void {
     const events = src.events;
     if (events === 0) return;
-    if (src.pairHead < 0) {
+    if (src.pairRows === 0) {
       const inbound = (src.anyBits & B_INBOUND) !== 0 ? events : 0;
-      fn(src.onePort, src.probes > 0 ? events : -events, this.ports.get(src.onePort)!.index, inbound);
+      fn(src.onePort, src.probes > 0 ? events : -events, this.portIndex(src.onePort), inbound);
       return;
     }
     const d = this.derive();
-    const from = d.start[src.id];
-    const to = from + d.portCount[src.id];
-    for (let i = from; i < to; i++) fn(d.portList[d.port[i]].key, d.count[i], d.port[i], d.inbound[i]);
+    // A pooled buffer, not a shared one: `fn` may itself ask for another source's ports.
+    const runs = this.runsPool.pop() ?? new PortRuns();
+    runs.read(this.pairs, d.rowStart[src.id], d.rowStart[src.id + 1]);
+    try {
+      for (let i = 0; i < runs.runs; i++) fn(runs.key[i], runs.signed[i], this.portIndex(runs.key[i]), runs.inbound[i]);
+    } finally {
+      this.runsPool.push(runs);
+    }
   }
+
+  private readonly runsPool: PortRuns[] = [];
 
   /** Distinct ports a source touched. */
   portCount(src: SourceStats): number {
-    if (src.pairHead < 0) return src.events > 0 ? 1 : 0;
+    if (src.pairRows === 0) return src.events > 0 ? 1 : 0;
     return this.derive().portCount[src.id];
   }
 
   /** Distinct destinations a source touched. */
   destinationCount(src: SourceStats): number {
-    if (src.pairHead < 0) return src.events > 0 ? 1 : 0;
+    if (src.pairRows === 0) return src.events > 0 ? 1 : 0;
     return this.derive().destinationCount[src.id];
   }
 
   /**
    * The figures kept per pair rather than per event, gathered once for the report (again only if
-   * events were added since): per source with more than one pair, its distinct ports with their
-   * summed counts (a source × port table) and its distinct destinations; per port, the distinct
-   * sources, probing sources and destinations.
+   * events were added since): the pair rows grouped by source; per source with more than one pair,
+   * its distinct ports and destinations; per port, the distinct sources, probing sources and
+   * destinations.
    */
   derive(): Derived {
     if (this.derived !== null && this.derivedAt === this.events) return this.derived;
     const sources = this.sources;
     const n = sources.size;
-    const portList = this.portList.slice();
     const p = this.pairs;
-    // Rows by source: a counting sort on the source id (sequential passes over the rows), so each
-    // source's rows are read once, rather than by walking its chain (a cache miss a row).
     const rowStart = new Int32Array(n + 1);
-    for (let r = 0; r < p.size; r++) rowStart[p.src(r) + 1]++;
-    for (let id = 0; id < n; id++) rowStart[id + 1] += rowStart[id];
-    const order = new Int32Array(p.size);
-    {
-      const fill = rowStart.slice(0, n);
-      for (let r = 0; r < p.size; r++) order[fill[p.src(r)]++] = r;
-    }
-    // A source's distinct ports are at most its pairs: the table never outgrows the pair table.
-    const d: Derived = {
-      start: new Int32Array(n),
-      portCount: new Int32Array(n),
-      destinationCount: new Int32Array(n),
-      port: new Int32Array(p.size),
-      count: new Int32Array(p.size),
-      inbound: new Int32Array(p.size),
-      portList,
-      rowStart,
-      order,
-    };
+    for (let id = 0; id < n; id++) rowStart[id + 1] = rowStart[id] + sources.int(id, S_ROWS);
+    p.groupBySource(rowStart);
+    const portList = this.portList.slice();
+    const d: Derived = { portCount: new Int32Array(n), destinationCount: new Int32Array(n), rowStart, portList };
     // Per-port counts in small arrays (a PortStats object per update would be a cache miss each).
     const portSources = new Int32Array(portList.length);
     const portProbeSources = new Int32Array(portList.length);
-    let keys: Float64Array = new Float64Array(64);
-    let dsts: Float64Array = new Float64Array(64);
-    let at = 0;
+    const runs = new PortRuns();
     for (let id = 0; id < n; id++) {
       if (sources.int(id, S_EVENTS) === 0) continue;
-      const from = rowStart[id];
-      const m = rowStart[id + 1] - from;
-      if (m === 0) {
+      if (sources.int(id, S_ROWS) === 0) {
         const k = this.portIndex(sources.int(id, S_ONE_PORT));
         portSources[k]++;
         if (sources.int(id, S_PROBES) > 0) portProbeSources[k]++;
         continue;
       }
-      // Sort the source's (port key, row) and destination ids, then read runs: no Map per source.
-      if (m > keys.length) {
-        keys = new Float64Array(m * 2);
-        dsts = new Float64Array(m * 2);
-      }
-      for (let i = 0; i < m; i++) {
-        const r = order[from + i];
-        keys[i] = (p.key(r) + KEY_OFFSET) * ROW_SPACE + r;
-        dsts[i] = p.dst(r);
-      }
-      const ks = sortPrefix(keys, m);
-      const ds = sortPrefix(dsts, m);
-      let distinct = 0;
-      for (let j = 0; j < m; j++) if (j === 0 || ds[j] !== ds[j - 1]) distinct++;
-      d.destinationCount[id] = distinct;
-      d.start[id] = at;
-      let j = 0;
-      while (j < m) {
-        const key = Math.floor(ks[j] / ROW_SPACE);
-        let sum = 0;
-        let inSum = 0;
-        let probed = false;
-        for (; j < m && Math.floor(ks[j] / ROW_SPACE) === key; j++) {
-          const r = ks[j] - key * ROW_SPACE;
-          const count = p.count(r);
-          const c = Math.abs(count);
-          sum += c;
-          if (count > 0) probed = true;
-          if ((p.dirs(r) & PAIR_INBOUND) !== 0) inSum += c;
-        }
-        const k = this.portIndex(key - KEY_OFFSET);
+      runs.read(p, rowStart[id], rowStart[id + 1]);
+      d.destinationCount[id] = runs.destinations;
+      d.portCount[id] = runs.runs;
+      for (let i = 0; i < runs.runs; i++) {
+        const k = this.portIndex(runs.key[i]);
         portSources[k]++;
-        if (probed) portProbeSources[k]++;
-        d.port[at] = k;
-        d.count[at] = Math.min(INT32_MAX, sum) * (probed ? 1 : -1);
-        d.inbound[at] = Math.min(INT32_MAX, inSum);
-        at++;
+        if (runs.signed[i] > 0) portProbeSources[k]++;
       }
-      d.portCount[id] = at - d.start[id];
     }
     for (const port of portList) {
       port.sources = portSources[port.index];
@@ -866,7 +912,7 @@ export class Aggregate {
     const each = (fn: (portIndex: number, dstId: number) => void) => {
       for (let id = 0; id < sources.size; id++) {
         if (sources.int(id, S_EVENTS) === 0) continue;
-        if (sources.int(id, S_PAIR_HEAD) < 0) fn(portIndexOf(sources.int(id, S_ONE_PORT)), sources.int(id, S_ONE_DST));
+        if (sources.int(id, S_ROWS) === 0) fn(portIndexOf(sources.int(id, S_ONE_PORT)), sources.int(id, S_ONE_DST));
       }
       for (let r = 0; r < p.size; r++) fn(portIndexOf(p.key(r)), p.dst(r));
     };

@@ -89,9 +89,13 @@ function model(events: readonly PacketEvent[]) {
   return { sources, ports };
 }
 
-function check(events: readonly PacketEvent[]): Aggregate {
+/** Feed the events (deriving once after `deriveAfter` of them, as a library user may), then compare. */
+function check(events: readonly PacketEvent[], deriveAfter = -1): Aggregate {
   const agg = new Aggregate();
-  for (const e of events) agg.addEvent(e);
+  events.forEach((e, i) => {
+    if (i === deriveAfter) agg.derive();
+    agg.addEvent(e);
+  });
   const m = model(events);
   agg.derive();
 
@@ -111,6 +115,8 @@ function check(events: readonly PacketEvent[]): Aggregate {
     const pairs = new Map<string, PairModel>();
     agg.eachPair(s, (dstId, key, count, first, last) => pairs.set(`${agg.destinationNames[dstId]}|${key}`, { count: Math.abs(count), probed: count > 0, first, last }));
     expect(pairs).toEqual(want.pairs);
+    // Newest pair first: the reverse of their first appearance.
+    expect([...pairs.keys()]).toEqual([...want.pairs.keys()].reverse());
   }
   expect(agg.ports.size).toBe(m.ports.size);
   for (const [key, want] of m.ports) {
@@ -145,6 +151,10 @@ describe('Aggregate against a brute-force model', () => {
     expect(check(randomEvents(20_000, 13, DAY, true)).pairs.widened).toBe(true);
   });
 
+  test('events added after a report (rows regrouped, index rebuilt) are counted like the others', () => {
+    check(randomEvents(20_000, 17, 7 * DAY), 8_000);
+  });
+
   test('events without times only', () => {
     check(randomEvents(2_000, 3, 0).map((e) => ({ ...e, time: NaN })));
   });
@@ -169,7 +179,7 @@ describe('PairTable', () => {
       const k = portKey(6, Math.floor(r() * 65536));
       const id = `${s},${d},${k}`;
       if (rows.has(id)) continue;
-      rows.set(id, t.add(s, d, k, 1, T0 + i, T0 + i, -1, 1));
+      rows.set(id, t.add(s, d, k, 1, T0 + i, T0 + i, 1));
     }
     const wrong: string[] = [];
     for (const [id, row] of rows) {
@@ -183,15 +193,15 @@ describe('PairTable', () => {
 
   test('counts saturate and keep their sign; times widen when they spread', () => {
     const t = new PairTable();
-    const r = t.add(1, 2, 3, -5, T0, T0, -1, 2);
+    const r = t.add(1, 2, 3, -5, T0, T0, 2);
     t.bump(r, 0x7fffffff, T0 + 1000, false, 2);
     expect(t.count(r)).toBe(-0x7fffffff);
     t.bump(r, 1, T0 - 5, true, 1);
     expect([t.count(r), t.dirs(r), t.first(r), t.last(r)]).toEqual([0x7fffffff, 3, T0 - 5, T0 + 1000]);
     t.bump(r, 1, T0 + 400 * DAY, false, 1);
     expect([t.first(r), t.last(r)]).toEqual([T0 - 5, T0 + 400 * DAY]);
-    const q = t.add(4, 5, 6, 1, NaN, NaN, r, 1);
-    expect([t.first(q), t.last(q), t.next(q)]).toEqual([NaN, NaN, r]);
+    const q = t.add(4, 5, portKey(-1, -1), 1, NaN, NaN, 1);
+    expect([t.first(q), t.last(q), t.key(q), t.dirs(q)]).toEqual([NaN, NaN, portKey(-1, -1), 1]);
   });
 });
 
