@@ -76,58 +76,227 @@ export const PAIR_OUTBOUND = 2;
 
 const INT32_MAX = 0x7fffffff;
 
+/** Port records: 13 Float64 then 6 Int32 slots (128 bytes), in pages. */
+const PORT_PAGE_SHIFT = 12;
+const PORT_PAGE_ROWS = 1 << PORT_PAGE_SHIFT;
+const PORT_PAGE_MASK = PORT_PAGE_ROWS - 1;
+const PORT_F64 = 16;
+const PORT_I32 = 32;
+const T_EVENTS = 0;
+const T_PROBES = 1;
+const T_ALLOWED_IN = 2;
+/** Events by action (4 slots from here, in the order of ACTIONS) and by direction (DIRECTIONS). */
+const T_ACTION = 3;
+const T_DIRECTION = 7;
+const T_FIRST = 11;
+const T_LAST = 12;
+const T_ANY_BITS = 26;
+const T_ALL_BITS = 27;
+const T_KEY = 28;
+const T_SOURCES = 29;
+const T_PROBE_SOURCES = 30;
+const T_DESTINATIONS = 31;
+
+/**
+ * One (protocol, destination port), as the classifier and the reports see it: a view of record
+ * `index` of the aggregate's `PortTable`.
+ */
 export class PortStats {
-  events = 0;
-  probes = 0;
-  /** Events towards you (`isInbound`) that the firewall allowed: probes let through. */
-  allowedIn = 0;
-  /** Events by action (block, allow, audit, unknown) and direction (in, out, fwd, unknown). */
-  private a0 = 0;
-  private a1 = 0;
-  private a2 = 0;
-  private a3 = 0;
-  private d0 = 0;
-  private d1 = 0;
-  private d2 = 0;
-  private d3 = 0;
-  /**
-   * Distinct sources (all events), distinct sources that sent at least one probe, and distinct
-   * destinations: counted from the pairs by `Aggregate.derive()`.
-   */
-  sources = 0;
-  probeSources = 0;
-  destinations = 0;
-  firstSeen = NaN;
-  lastSeen = NaN;
-  /** OR and AND of the packets' `packetBits`. */
-  anyBits = 0;
-  allBits = ALL_BITS;
   constructor(
-    readonly key: number,
+    private readonly table: PortTable,
     /** Order of first appearance: an index for per-port arrays built at report time. */
     readonly index: number,
   ) {}
 
+  /** `portKey(proto, port)`. */
+  get key(): number {
+    return this.table.int(this.index, T_KEY);
+  }
+
+  get events(): number {
+    return this.table.num(this.index, T_EVENTS);
+  }
+
+  get probes(): number {
+    return this.table.num(this.index, T_PROBES);
+  }
+
+  /** Events towards you (`isInbound`) that the firewall allowed: probes let through. */
+  get allowedIn(): number {
+    return this.table.num(this.index, T_ALLOWED_IN);
+  }
+
   /** Events by action, in the order of ACTIONS. */
   get byAction(): readonly number[] {
-    return [this.a0, this.a1, this.a2, this.a3];
+    const t = this.table;
+    const i = this.index;
+    return [t.num(i, T_ACTION), t.num(i, T_ACTION + 1), t.num(i, T_ACTION + 2), t.num(i, T_ACTION + 3)];
   }
 
   /** Events by direction, in the order of DIRECTIONS. */
   get byDirection(): readonly number[] {
-    return [this.d0, this.d1, this.d2, this.d3];
+    const t = this.table;
+    const i = this.index;
+    return [t.num(i, T_DIRECTION), t.num(i, T_DIRECTION + 1), t.num(i, T_DIRECTION + 2), t.num(i, T_DIRECTION + 3)];
   }
 
-  /** @internal Count n packets with this action and direction. */
-  count(action: Action, direction: Direction, n: number): void {
-    if (action === 'block') this.a0 += n;
-    else if (action === 'allow') this.a1 += n;
-    else if (action === 'audit') this.a2 += n;
-    else this.a3 += n;
-    if (direction === 'in') this.d0 += n;
-    else if (direction === 'out') this.d1 += n;
-    else if (direction === 'fwd') this.d2 += n;
-    else this.d3 += n;
+  get firstSeen(): number {
+    return this.table.num(this.index, T_FIRST);
+  }
+
+  get lastSeen(): number {
+    return this.table.num(this.index, T_LAST);
+  }
+
+  /** OR and AND of the packets' `packetBits`. */
+  get anyBits(): number {
+    return this.table.int(this.index, T_ANY_BITS);
+  }
+
+  get allBits(): number {
+    return this.table.int(this.index, T_ALL_BITS);
+  }
+
+  /**
+   * Distinct sources (all events), distinct sources that sent at least one probe, and distinct
+   * destinations: counted from the pairs by `Aggregate.derive()` (0 before it).
+   */
+  get sources(): number {
+    return this.table.int(this.index, T_SOURCES);
+  }
+
+  get probeSources(): number {
+    return this.table.int(this.index, T_PROBE_SOURCES);
+  }
+
+  get destinations(): number {
+    return this.table.int(this.index, T_DESTINATIONS);
+  }
+}
+
+/**
+ * Per-port figures as fixed-size records in pages (no object per port: a log that touches every
+ * TCP and UDP port has 131,072 of them), found by port key: TCP and UDP through flat tables, other
+ * protocols through a Map. `get`, `values()`, `keys()` and `size` give the Map-like view.
+ */
+export class PortTable {
+  size = 0;
+  /** @internal Pages of records, as Float64 and as Int32 views of the same buffer. */
+  readonly f64: Float64Array[] = [];
+  readonly i32: Int32Array[] = [];
+  /** Record index + 1 by port number + 1 (port -1: none), for TCP and UDP; 0 is not seen. */
+  private readonly tcp = new Int32Array(65537);
+  private readonly udp = new Int32Array(65537);
+  private readonly others = new Map<number, number>();
+  /** One view per port (32 bytes each), so a port is always the same object. */
+  private readonly views: PortStats[] = [];
+
+  /** The record of (proto, port), made when new. */
+  intern(proto: number, port: number): number {
+    const table = proto === 6 ? this.tcp : proto === 17 ? this.udp : null;
+    if (table !== null) {
+      const k = table[port + 1];
+      if (k > 0) return k - 1;
+    }
+    const key = portKey(proto, port);
+    if (table === null) {
+      const known = this.others.get(key);
+      if (known !== undefined) return known;
+    }
+    const index = this.size++;
+    if (table !== null) table[port + 1] = index + 1;
+    else this.others.set(key, index);
+    const page = index >>> PORT_PAGE_SHIFT;
+    if (page === this.f64.length) {
+      const buf = new ArrayBuffer(PORT_PAGE_ROWS * PORT_F64 * 8);
+      this.f64.push(new Float64Array(buf));
+      this.i32.push(new Int32Array(buf));
+    }
+    const o = index & PORT_PAGE_MASK;
+    this.f64[page][o * PORT_F64 + T_FIRST] = NaN;
+    this.f64[page][o * PORT_F64 + T_LAST] = NaN;
+    this.i32[page][o * PORT_I32 + T_ALL_BITS] = ALL_BITS;
+    this.i32[page][o * PORT_I32 + T_KEY] = key;
+    this.views.push(new PortStats(this, index));
+    return index;
+  }
+
+  /** The record index of a port key, or -1. */
+  indexOf(key: number): number {
+    const proto = keyProto(key);
+    if (proto === 6) return this.tcp[keyPort(key) + 1] - 1;
+    if (proto === 17) return this.udp[keyPort(key) + 1] - 1;
+    return this.others.get(key) ?? -1;
+  }
+
+  get(key: number): PortStats | undefined {
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.views[i];
+  }
+
+  has(key: number): boolean {
+    return this.indexOf(key) >= 0;
+  }
+
+  /** The view of record `index`. */
+  at(index: number): PortStats {
+    return this.views[index];
+  }
+
+  /** Ports in order of first appearance. */
+  values(): IterableIterator<PortStats> {
+    return this.views.values();
+  }
+
+  *keys(): IterableIterator<number> {
+    for (let i = 0; i < this.size; i++) yield this.int(i, T_KEY);
+  }
+
+  *entries(): IterableIterator<[number, PortStats]> {
+    for (const p of this.values()) yield [p.key, p];
+  }
+
+  [Symbol.iterator](): IterableIterator<[number, PortStats]> {
+    return this.entries();
+  }
+
+  /** @internal */
+  num(index: number, slot: number): number {
+    return this.f64[index >>> PORT_PAGE_SHIFT][(index & PORT_PAGE_MASK) * PORT_F64 + slot];
+  }
+
+  /** @internal */
+  int(index: number, slot: number): number {
+    return this.i32[index >>> PORT_PAGE_SHIFT][(index & PORT_PAGE_MASK) * PORT_I32 + slot];
+  }
+
+  /** @internal Set the counts derive() makes. */
+  setDerived(index: number, sources: number, probeSources: number, destinations: number): void {
+    const i = this.i32[index >>> PORT_PAGE_SHIFT];
+    const o = (index & PORT_PAGE_MASK) * PORT_I32;
+    i[o + T_SOURCES] = sources;
+    i[o + T_PROBE_SOURCES] = probeSources;
+    i[o + T_DESTINATIONS] = destinations;
+  }
+
+  /** @internal Count n packets of one event into record `index`. */
+  add(index: number, n: number, probe: boolean, action: Action, direction: Direction, allowedIn: boolean, bits: number, t: number): void {
+    const page = index >>> PORT_PAGE_SHIFT;
+    const f = this.f64[page];
+    const i = this.i32[page];
+    const o = (index & PORT_PAGE_MASK) * PORT_F64;
+    const b = (index & PORT_PAGE_MASK) * PORT_I32;
+    f[o + T_EVENTS] += n;
+    if (probe) f[o + T_PROBES] += n;
+    if (allowedIn) f[o + T_ALLOWED_IN] += n;
+    f[o + T_ACTION + (action === 'block' ? 0 : action === 'allow' ? 1 : action === 'audit' ? 2 : 3)] += n;
+    f[o + T_DIRECTION + (direction === 'in' ? 0 : direction === 'out' ? 1 : direction === 'fwd' ? 2 : 3)] += n;
+    i[b + T_ANY_BITS] |= bits;
+    i[b + T_ALL_BITS] &= bits;
+    if (t === t) {
+      if (!(t >= f[o + T_FIRST])) f[o + T_FIRST] = t;
+      if (!(t <= f[o + T_LAST])) f[o + T_LAST] = t;
+    }
   }
 }
 
@@ -686,7 +855,7 @@ export class Aggregate {
   /** Packets read but outside the --since/--until window (not in any other figure). */
   filteredEvents = 0;
   readonly timeline = new Timeline();
-  readonly ports = new Map<number, PortStats>();
+  readonly ports = new PortTable();
   readonly sources = new SourceTable();
   /** Interned destination addresses: id → address. */
   readonly destinationNames: string[] = [];
@@ -694,10 +863,6 @@ export class Aggregate {
   readonly destinationFlags: number[] = [];
   private readonly destinationIds = new AddressIndex();
   readonly pairs = new PairTable();
-  /** PortStats by index, and port index + 1 by port number for TCP and UDP (0: not seen). */
-  private readonly portList: PortStats[] = [];
-  private readonly tcpPorts = new Int32Array(65537);
-  private readonly udpPorts = new Int32Array(65537);
   /** Per-source port and destination counts, and per-port source counts, as of `derive()`. */
   private derivedAt = -1;
   private derived: Derived | null = null;
@@ -722,17 +887,7 @@ export class Aggregate {
     this.destinationFlags[dstId] |= inbound ? DST_INBOUND : DST_OUTBOUND;
     const key = portKey(ev.proto, ev.dstPort);
     if (t === t) this.timeline.add(t, key, n, probe);
-    const port = this.portOf(ev.proto, ev.dstPort, key);
-    port.events += n;
-    if (probe) port.probes += n;
-    port.count(action, ev.direction, n);
-    if (inbound && action === 'allow') port.allowedIn += n;
-    port.anyBits |= bits;
-    port.allBits &= bits;
-    if (t === t) {
-      if (!(t >= port.firstSeen)) port.firstSeen = t;
-      if (!(t <= port.lastSeen)) port.lastSeen = t;
-    }
+    this.ports.add(this.ports.intern(ev.proto, ev.dstPort), n, probe, action, ev.direction, inbound && action === 'allow', bits, t);
 
     const sources = this.sources;
     const id = sources.intern(ev.src);
@@ -773,29 +928,9 @@ export class Aggregate {
     }
   }
 
-  /** The PortStats of (proto, port), made when new: TCP and UDP through a flat table, the rest through the Map. */
-  private portOf(proto: number, dstPort: number, key: number): PortStats {
-    const table = proto === 6 ? this.tcpPorts : proto === 17 ? this.udpPorts : null;
-    if (table !== null) {
-      const k = table[dstPort + 1];
-      if (k > 0) return this.portList[k - 1];
-    } else {
-      const known = this.ports.get(key);
-      if (known !== undefined) return known;
-    }
-    const port = new PortStats(key, this.portList.length);
-    this.portList.push(port);
-    this.ports.set(key, port);
-    if (table !== null) table[dstPort + 1] = this.portList.length;
-    return port;
-  }
-
   /** The index of a port key that was seen. */
   private portIndex(key: number): number {
-    const proto = keyProto(key);
-    if (proto === 6) return this.tcpPorts[keyPort(key) + 1] - 1;
-    if (proto === 17) return this.udpPorts[keyPort(key) + 1] - 1;
-    return this.ports.get(key)!.index;
+    return this.ports.indexOf(key);
   }
 
   /**
@@ -865,7 +1000,7 @@ export class Aggregate {
     const rowStart = new Int32Array(n + 1);
     for (let id = 0; id < n; id++) rowStart[id + 1] = rowStart[id] + sources.int(id, S_ROWS);
     p.groupBySource(rowStart);
-    const portList = this.portList.slice();
+    const portList = [...this.ports.values()];
     const d: Derived = { portCount: new Int32Array(n), destinationCount: new Int32Array(n), rowStart, portList };
     // Per-port counts in small arrays (a PortStats object per update would be a cache miss each).
     const portSources = new Int32Array(portList.length);
@@ -888,11 +1023,8 @@ export class Aggregate {
         if (runs.signed[i] > 0) portProbeSources[k]++;
       }
     }
-    for (const port of portList) {
-      port.sources = portSources[port.index];
-      port.probeSources = portProbeSources[port.index];
-    }
-    this.countPortDestinations(portList);
+    const portDestinations = this.countPortDestinations(portList.length);
+    for (let k = 0; k < portList.length; k++) this.ports.setDerived(k, portSources[k], portProbeSources[k], portDestinations[k]);
     this.derived = d;
     this.derivedAt = this.events;
     return d;
@@ -903,10 +1035,9 @@ export class Aggregate {
    * tuples bucketed by port (a counting sort), then each bucket's destinations counted with a mark
    * per destination. Linear, and nothing is kept per event for it.
    */
-  private countPortDestinations(portList: PortStats[]): void {
+  private countPortDestinations(ports: number): Int32Array {
     const sources = this.sources;
     const p = this.pairs;
-    const ports = portList.length;
     const start = new Int32Array(ports + 1);
     const portIndexOf = (key: number) => this.portIndex(key);
     const each = (fn: (portIndex: number, dstId: number) => void) => {
@@ -924,6 +1055,7 @@ export class Aggregate {
       dsts[fill[k]++] = dst;
     });
     const mark = new Int32Array(this.destinationNames.length);
+    const out = new Int32Array(ports);
     for (let k = 0; k < ports; k++) {
       let distinct = 0;
       for (let j = start[k]; j < start[k + 1]; j++) {
@@ -933,8 +1065,9 @@ export class Aggregate {
           distinct++;
         }
       }
-      portList[k].destinations = distinct;
+      out[k] = distinct;
     }
+    return out;
   }
 
   /** DST_INBOUND / DST_OUTBOUND: how an address was seen as a destination (0: never). */

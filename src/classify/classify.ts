@@ -293,7 +293,8 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
   const c = new Classification(agg, o, ctx.homeInfo(), ctx.fieldPresence());
 
   agg.derive();
-  const candidates: SourceStats[] = [];
+  // Source ids, not views: a million views with their address strings would outlive this loop.
+  const candidates: number[] = [];
   for (const src of agg.sources.values()) {
     const r = firstRules(ctx, src);
     if (r !== null) {
@@ -306,7 +307,7 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
     const l = lastRules(ctx, c, src);
     c.set(src, l.cls, l.reasons);
     if (l.scan !== null) c.scanOf.set(src.id, l.scan);
-    if ((src.anyBits & B_INBOUND) !== 0 && ctx.ports(src) > 0) candidates.push(src);
+    if ((src.anyBits & B_INBOUND) !== 0 && ctx.ports(src) > 0) candidates.push(src.id);
   }
   distributedScans(ctx, c, candidates);
 
@@ -781,24 +782,28 @@ function bestSweep(ctx: Context, src: SourceStats, lan: boolean): RuleResult | n
  * IPv4 groups come from one sort of a Float64Array of (prefix, index) numbers, not a Map of a
  * million small arrays.
  */
-function distributedScans(ctx: Context, c: Classification, candidates: SourceStats[]): void {
+function distributedScans(ctx: Context, c: Classification, candidates: readonly number[]): void {
   const o = ctx.o;
+  const sources = ctx.agg.sources;
   const indexBits = 2 ** 26;
   const keys = new Float64Array(Math.min(candidates.length, indexBits));
+  const v4Shift = 2 ** (32 - o.groupPrefixV4);
   let k4 = 0;
   const v6 = new Map<string, SourceStats[]>();
   for (let i = 0; i < candidates.length; i++) {
-    const a = candidates[i].address;
-    const p4 = ipv4Prefix(a, o.groupPrefixV4);
-    if (p4 >= 0) {
-      if (i < indexBits) keys[k4++] = p4 * indexBits + i;
+    const id = candidates[i];
+    // IPv4 from the number the aggregate keeps: no address string per candidate.
+    const n = sources.addresses.ipv4(id);
+    if (n >= 0) {
+      if (id < indexBits) keys[k4++] = Math.floor(n / v4Shift) * indexBits + id;
       continue;
     }
-    const p6 = ipv6Prefix(a, o.groupPrefixV6);
+    const src = sources.at(id);
+    const p6 = ipv6Prefix(src.address, o.groupPrefixV6);
     if (p6 === '') continue;
     const list = v6.get(p6);
-    if (list === undefined) v6.set(p6, [candidates[i]]);
-    else list.push(candidates[i]);
+    if (list === undefined) v6.set(p6, [src]);
+    else list.push(src);
   }
   const sorted = keys.subarray(0, k4).sort();
   // Runs of one prefix; an array is built only for a run of two or more (most /24s have one source).
@@ -808,7 +813,7 @@ function distributedScans(ctx: Context, c: Classification, candidates: SourceSta
     while (j < k4 && Math.floor(sorted[j] / indexBits) === prefix) j++;
     if (j - i > 1) {
       const run: SourceStats[] = [];
-      for (let k = i; k < j; k++) run.push(candidates[sorted[k] - prefix * indexBits]);
+      for (let k = i; k < j; k++) run.push(sources.at(sorted[k] - prefix * indexBits));
       groupScan(ctx, c, run);
     }
     i = j;
