@@ -520,14 +520,15 @@ export class PairTable {
   /** Float64 first and last per row, once times no longer fit the Int32 slots; else null. */
   private wide: Float64Array[] | null = null;
   private base = NaN;
-  /** Bucket → first row + 1 (0: empty); null after groupBySource until the next add. */
-  private heads: Int32Array | null = new Int32Array(4096);
+  /** Bucket → first row + 1 (0: empty); stale after groupBySource until the next add or find. */
+  private heads = new Int32Array(4096);
+  private stale = false;
   private capacity = 4096;
 
   find(srcId: number, dstId: number, key: number): number {
-    if (this.heads === null) this.rebuildIndex();
+    if (this.stale) this.rebuildIndex();
     const k = key + KEY_OFFSET;
-    let r = this.heads![slotOf(hash3(srcId, dstId, key), this.capacity)] - 1;
+    let r = this.heads[slotOf(hash3(srcId, dstId, key), this.capacity)] - 1;
     while (r >= 0) {
       const row = this.pages[r >>> PAIR_PAGE_SHIFT];
       const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
@@ -538,7 +539,7 @@ export class PairTable {
   }
 
   add(srcId: number, dstId: number, key: number, count: number, first: number, last: number, dirs: number): number {
-    if (this.heads === null) this.rebuildIndex();
+    if (this.stale) this.rebuildIndex();
     if (this.size >= this.capacity) {
       this.capacity = Math.ceil(this.capacity * 1.5);
       this.rebuildIndex();
@@ -613,17 +614,18 @@ export class PairTable {
   /** Bytes held by the rows and the index (for the memory figures of the benchmark). */
   get byteLength(): number {
     const rows = this.pages.length * PAIR_PAGE_ROWS;
-    return rows * P_STRIDE * 4 + (this.wide === null ? 0 : rows * 16) + (this.heads === null ? 0 : this.heads.byteLength);
+    return rows * P_STRIDE * 4 + (this.wide === null ? 0 : rows * 16) + this.heads.byteLength;
   }
 
   /**
    * Reorder the rows so that source id's rows are [rowStart[id], rowStart[id + 1]), in their order
    * of addition within a source (`rowStart` counts every row of every source). The permutation is
-   * applied in place, row by row along its cycles: besides the rows, only an Int32 a row.
+   * applied in place, row by row along its cycles: besides the rows, only an Int32 a row (in
+   * `scratch`, at least `size` long: by default the index's own memory, see `borrowIndex`).
    */
-  groupBySource(rowStart: Int32Array): void {
+  groupBySource(rowStart: Int32Array, scratch: Int32Array = this.borrowIndex(this.size)): void {
     const n = this.size;
-    const dest = new Int32Array(n);
+    const dest = scratch.subarray(0, n);
     const fill = rowStart.slice(0, rowStart.length - 1);
     for (let r = 0; r < n; r++) dest[r] = fill[this.src(r)]++;
     for (let r = 0; r < n; r++) {
@@ -634,8 +636,6 @@ export class PairTable {
         dest[j] = j;
       }
     }
-    // Chains now point at the wrong rows: the index is rebuilt if it is needed again.
-    this.heads = null;
   }
 
   private swap(a: number, b: number): void {
@@ -659,6 +659,17 @@ export class PairTable {
         wb[pb + k] = v;
       }
     }
+  }
+
+  /**
+   * Scratch memory of at least `length` Int32s for the report's passes: the index's buckets when
+   * they are that long (they always hold `size`), which marks the index stale (rebuilt, in the same
+   * memory, if rows are added or looked up later). No new buffer while the report is made.
+   */
+  borrowIndex(length: number): Int32Array {
+    this.stale = true;
+    if (this.heads.length >= length) return this.heads;
+    return new Int32Array(length);
   }
 
   private timeAt(r: number, slot: number): number {
@@ -705,13 +716,15 @@ export class PairTable {
     const row = this.pages[r >>> PAIR_PAGE_SHIFT];
     const o = (r & PAIR_PAGE_MASK) * P_STRIDE;
     const b = slotOf(hash3(row[o + P_SRC], row[o + P_DST], (row[o + P_KEY_DIRS] & KEY_BITS) - KEY_OFFSET), this.capacity);
-    const heads = this.heads!;
+    const heads = this.heads;
     row[o + P_CHAIN] = heads[b] - 1;
     heads[b] = r + 1;
   }
 
   private rebuildIndex(): void {
-    this.heads = new Int32Array(this.capacity);
+    if (this.heads.length === this.capacity) this.heads.fill(0);
+    else this.heads = new Int32Array(this.capacity);
+    this.stale = false;
     for (let r = 0; r < this.size; r++) this.link(r);
   }
 }
@@ -998,8 +1011,16 @@ export class Aggregate {
     const n = sources.size;
     const p = this.pairs;
     const rowStart = new Int32Array(n + 1);
-    for (let id = 0; id < n; id++) rowStart[id + 1] = rowStart[id] + sources.int(id, S_ROWS);
-    p.groupBySource(rowStart);
+    let inline = 0;
+    for (let id = 0; id < n; id++) {
+      const rows = sources.int(id, S_ROWS);
+      rowStart[id + 1] = rowStart[id] + rows;
+      if (rows === 0 && sources.int(id, S_EVENTS) > 0) inline++;
+    }
+    // One Int32 per pair (a row, or a source's inline pair): first the permutation that groups the
+    // rows, then the buckets that count destinations per port.
+    const scratch = p.borrowIndex(p.size + inline);
+    p.groupBySource(rowStart, scratch);
     const portList = [...this.ports.values()];
     const d: Derived = { portCount: new Int32Array(n), destinationCount: new Int32Array(n), rowStart, portList };
     // Per-port counts in small arrays (a PortStats object per update would be a cache miss each).
@@ -1023,7 +1044,7 @@ export class Aggregate {
         if (runs.signed[i] > 0) portProbeSources[k]++;
       }
     }
-    const portDestinations = this.countPortDestinations(portList.length);
+    const portDestinations = this.countPortDestinations(portList.length, scratch);
     for (let k = 0; k < portList.length; k++) this.ports.setDerived(k, portSources[k], portProbeSources[k], portDestinations[k]);
     this.derived = d;
     this.derivedAt = this.events;
@@ -1035,7 +1056,7 @@ export class Aggregate {
    * tuples bucketed by port (a counting sort), then each bucket's destinations counted with a mark
    * per destination. Linear, and nothing is kept per event for it.
    */
-  private countPortDestinations(ports: number): Int32Array {
+  private countPortDestinations(ports: number, scratch: Int32Array): Int32Array {
     const sources = this.sources;
     const p = this.pairs;
     const start = new Int32Array(ports + 1);
@@ -1050,7 +1071,7 @@ export class Aggregate {
     each((k) => start[k + 1]++);
     for (let k = 0; k < ports; k++) start[k + 1] += start[k];
     const fill = start.slice(0, ports);
-    const dsts = new Int32Array(start[ports]);
+    const dsts = scratch.subarray(0, start[ports]);
     each((k, dst) => {
       dsts[fill[k]++] = dst;
     });
