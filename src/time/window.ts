@@ -6,7 +6,10 @@
  * A window is half-open, `since <= t < until`, so `--since yesterday --until today` is exactly
  * yesterday and consecutive windows never count an event twice.
  */
-import { isValid, milliseconds, parseISO } from 'date-fns';
+// Per-function entry points: the package root loads every date-fns module (about 20 MB of RSS).
+import { isValid } from 'date-fns/isValid';
+import { milliseconds } from 'date-fns/milliseconds';
+import { parseISO } from 'date-fns/parseISO';
 import { wallClockToEpoch } from './stamps.js';
 
 export type TimeBound =
