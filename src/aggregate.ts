@@ -188,7 +188,10 @@ export class PortTable {
   private readonly tcp = new Int32Array(65537);
   private readonly udp = new Int32Array(65537);
   private readonly others = new Map<number, number>();
-  /** One view per port (32 bytes each), so a port is always the same object. */
+  /**
+   * One view per port (32 bytes each), so a port is always the same object; made when first asked
+   * for (at report time), not while reading, where every object that lives on is promoted memory.
+   */
   private readonly views: PortStats[] = [];
 
   /** The record of (proto, port), made when new. */
@@ -217,7 +220,6 @@ export class PortTable {
     this.f64[page][o * PORT_F64 + T_LAST] = NaN;
     this.i32[page][o * PORT_I32 + T_ALL_BITS] = ALL_BITS;
     this.i32[page][o * PORT_I32 + T_KEY] = key;
-    this.views.push(new PortStats(this, index));
     return index;
   }
 
@@ -231,7 +233,7 @@ export class PortTable {
 
   get(key: number): PortStats | undefined {
     const i = this.indexOf(key);
-    return i < 0 ? undefined : this.views[i];
+    return i < 0 ? undefined : this.at(i);
   }
 
   has(key: number): boolean {
@@ -240,11 +242,14 @@ export class PortTable {
 
   /** The view of record `index`. */
   at(index: number): PortStats {
-    return this.views[index];
+    const views = this.views;
+    while (views.length < this.size) views.push(new PortStats(this, views.length));
+    return views[index];
   }
 
   /** Ports in order of first appearance. */
   values(): IterableIterator<PortStats> {
+    if (this.size > 0) this.at(0);
     return this.views.values();
   }
 
@@ -317,6 +322,12 @@ const S_ONE_DST = 7;
 const S_ROWS = 8;
 const S_ANY_BITS = 9;
 const S_ALL_BITS = 10;
+/**
+ * A source with pair rows keeps no inline pair: after `derive()` these slots of its record hold its
+ * distinct ports and destinations instead.
+ */
+const S_PORTS = S_ONE_PORT;
+const S_DESTINATIONS = S_ONE_DST;
 
 /**
  * One source, as the classifier and the reports see it: a view of record `id` of the aggregate's
@@ -356,16 +367,16 @@ export class SourceStats {
   }
 
   /**
-   * The first destination × port pair this source touched. While it is the only one (`pairRows`
-   * is 0), its count and times are the source's own: most of the Internet's background noise
-   * costs no pair row.
+   * The one destination × port pair of a source that touched only one (`pairRows` is 0): its count
+   * and times are the source's own, so most of the Internet's background noise costs no pair row.
+   * -1 for a source with pair rows.
    */
   get onePort(): number {
-    return this.table.int(this.id, S_ONE_PORT);
+    return this.pairRows === 0 ? this.table.int(this.id, S_ONE_PORT) : -1;
   }
 
   get oneDestination(): number {
-    return this.table.int(this.id, S_ONE_DST);
+    return this.pairRows === 0 ? this.table.int(this.id, S_ONE_DST) : -1;
   }
 
   /** Rows this source has in the aggregate's pair table: 0 while its one pair is inline, else 2 or more. */
@@ -441,6 +452,14 @@ export class SourceTable {
   /** @internal An Int32 slot of a record. */
   int(id: number, slot: number): number {
     return this.i32[id >>> SRC_PAGE_SHIFT][(id & SRC_PAGE_MASK) * SRC_I32 + slot];
+  }
+
+  /** @internal derive(): the distinct ports and destinations of a source that has pair rows. */
+  setCounts(id: number, ports: number, destinations: number): void {
+    const i = this.i32[id >>> SRC_PAGE_SHIFT];
+    const b = (id & SRC_PAGE_MASK) * SRC_I32;
+    i[b + S_PORTS] = ports;
+    i[b + S_DESTINATIONS] = destinations;
   }
 
   /** @internal A time slot (S_FIRST, S_LAST) of a record. */
@@ -744,9 +763,6 @@ function slotOf(h: number, capacity: number): number {
 
 /** Per-source figures gathered from the pair table at report time (`Aggregate.derive`). */
 export interface Derived {
-  /** Per source id: its distinct ports and destinations. */
-  portCount: Int32Array;
-  destinationCount: Int32Array;
   /** The pair rows, grouped by source: source id's are rowStart[id] .. rowStart[id + 1] - 1. */
   rowStart: Int32Array;
   /** PortStats by index. */
@@ -990,13 +1006,15 @@ export class Aggregate {
   /** Distinct ports a source touched. */
   portCount(src: SourceStats): number {
     if (src.pairRows === 0) return src.events > 0 ? 1 : 0;
-    return this.derive().portCount[src.id];
+    this.derive();
+    return this.sources.int(src.id, S_PORTS);
   }
 
   /** Distinct destinations a source touched. */
   destinationCount(src: SourceStats): number {
     if (src.pairRows === 0) return src.events > 0 ? 1 : 0;
-    return this.derive().destinationCount[src.id];
+    this.derive();
+    return this.sources.int(src.id, S_DESTINATIONS);
   }
 
   /**
@@ -1022,7 +1040,7 @@ export class Aggregate {
     const scratch = p.borrowIndex(p.size + inline);
     p.groupBySource(rowStart, scratch);
     const portList = [...this.ports.values()];
-    const d: Derived = { portCount: new Int32Array(n), destinationCount: new Int32Array(n), rowStart, portList };
+    const d: Derived = { rowStart, portList };
     // Per-port counts in small arrays (a PortStats object per update would be a cache miss each).
     const portSources = new Int32Array(portList.length);
     const portProbeSources = new Int32Array(portList.length);
@@ -1036,8 +1054,7 @@ export class Aggregate {
         continue;
       }
       runs.read(p, rowStart[id], rowStart[id + 1]);
-      d.destinationCount[id] = runs.destinations;
-      d.portCount[id] = runs.runs;
+      sources.setCounts(id, runs.runs, runs.destinations);
       for (let i = 0; i < runs.runs; i++) {
         const k = this.portIndex(runs.key[i]);
         portSources[k]++;

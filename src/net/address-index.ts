@@ -15,8 +15,8 @@ const MIN_CAPACITY = 1024;
 export class AddressIndex {
   /** Ids handed out. */
   size = 0;
-  /** Per id: the IPv4 address as an unsigned number, or -1 when it is text (in `texts`). */
-  private numbers = new Float64Array(MIN_CAPACITY);
+  /** Per id: the IPv4 address's 32 bits (as `n | 0`); meaningless for a text id (one in `texts`). */
+  private numbers = new Int32Array(MIN_CAPACITY);
   /** Slots of (address number | 0, id + 1); id + 1 = 0 is an empty slot. */
   private slots = new Int32Array(2 * 2 * MIN_CAPACITY);
   private capacity = 2 * MIN_CAPACITY;
@@ -62,13 +62,14 @@ export class AddressIndex {
 
   /** The canonical text of an id (a new string for IPv4 addresses: callers that need it often keep it). */
   address(id: number): string {
-    const n = this.numbers[id];
-    return n >= 0 ? numberToIpv4(n) : (this.texts.get(id) as string);
+    const text = this.texts.size === 0 ? undefined : this.texts.get(id);
+    return text ?? numberToIpv4(this.numbers[id] >>> 0);
   }
 
   /** The IPv4 number of an id, or -1 for an IPv6 (text) address. */
   ipv4(id: number): number {
-    return this.numbers[id];
+    if (this.texts.size > 0 && this.texts.has(id)) return -1;
+    return this.numbers[id] >>> 0;
   }
 
   /** Bytes held by the typed arrays (for the memory figures of the benchmark). */
@@ -91,11 +92,11 @@ export class AddressIndex {
 
   private newId(n: number): number {
     if (this.size === this.numbers.length) {
-      const grown = new Float64Array(Math.ceil(this.numbers.length * 1.5));
+      const grown = new Int32Array(Math.ceil(this.numbers.length * 1.5));
       grown.set(this.numbers);
       this.numbers = grown;
     }
-    this.numbers[this.size] = n;
+    this.numbers[this.size] = n | 0;
     return this.size++;
   }
 
