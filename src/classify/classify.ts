@@ -293,8 +293,10 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
   const c = new Classification(agg, o, ctx.homeInfo(), ctx.fieldPresence());
 
   agg.derive();
-  // Source ids, not views: a million views with their address strings would outlive this loop.
-  const candidates: number[] = [];
+  // Source ids in one typed array, not views (a million views with their address strings would
+  // outlive this loop) nor a growing JS array (each outgrown copy is garbage in large-object space).
+  const candidates = new Int32Array(agg.sources.size);
+  let candidateCount = 0;
   for (const src of agg.sources.values()) {
     const r = firstRules(ctx, src);
     if (r !== null) {
@@ -307,9 +309,9 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
     const l = lastRules(ctx, c, src);
     c.set(src, l.cls, l.reasons);
     if (l.scan !== null) c.scanOf.set(src.id, l.scan);
-    if ((src.anyBits & B_INBOUND) !== 0 && ctx.ports(src) > 0) candidates.push(src.id);
+    if ((src.anyBits & B_INBOUND) !== 0 && ctx.ports(src) > 0) candidates[candidateCount++] = src.id;
   }
-  distributedScans(ctx, c, candidates);
+  distributedScans(ctx, c, candidates.subarray(0, candidateCount));
 
   for (const src of agg.sources.values()) {
     const cls = c.classOf(src);
@@ -782,7 +784,7 @@ function bestSweep(ctx: Context, src: SourceStats, lan: boolean): RuleResult | n
  * IPv4 groups come from one sort of a Float64Array of (prefix, index) numbers, not a Map of a
  * million small arrays.
  */
-function distributedScans(ctx: Context, c: Classification, candidates: readonly number[]): void {
+function distributedScans(ctx: Context, c: Classification, candidates: Int32Array): void {
   const o = ctx.o;
   const sources = ctx.agg.sources;
   const indexBits = 2 ** 26;
