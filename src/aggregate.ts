@@ -915,8 +915,9 @@ export class Aggregate {
     const dstId = this.internDestination(ev.dst);
     this.destinationFlags[dstId] |= inbound ? DST_INBOUND : DST_OUTBOUND;
     const key = portKey(ev.proto, ev.dstPort);
-    if (t === t) this.timeline.add(t, key, n, probe);
-    this.ports.add(this.ports.intern(ev.proto, ev.dstPort), n, probe, action, ev.direction, inbound && action === 'allow', bits, t);
+    const portIndex = this.ports.intern(ev.proto, ev.dstPort);
+    if (t === t) this.timeline.addIndexed(t, portIndex, key, n, probe);
+    this.ports.add(portIndex, n, probe, action, ev.direction, inbound && action === 'allow', bits, t);
 
     const sources = this.sources;
     const id = sources.intern(ev.src);

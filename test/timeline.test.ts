@@ -115,3 +115,21 @@ test('progress: bytes, lines/s and time left; only on a terminal stderr, never o
   expect(notty.stderr).toBe('');
   expect(JSON.parse(notty.stdout).summary.events).toBe(JSON.parse(tty.stdout).summary.events);
 });
+
+test('hours met again (files out of order) are merged, not replaced', () => {
+  const t = new Timeline();
+  const at = (h: number) => Date.UTC(2024, 2, 1, h, 10);
+  t.add(at(10), 22, 1, true);
+  t.add(at(10), 23, 2, false);
+  t.add(at(11), 22, 4, true);
+  t.add(at(10), 22, 8, true); // back to 10:00
+  t.add(at(12), 25, 16, true);
+  t.add(at(11), 23, 32, true); // back to 11:00
+  const hours = t.hours;
+  const h10 = hours.get(Math.floor(at(10) / HOUR_MS))!;
+  const h11 = hours.get(Math.floor(at(11) / HOUR_MS))!;
+  expect([h10.events, h10.probes, [...h10.ports]]).toEqual([11, 9, [[22, 9], [23, 2]]]);
+  expect([h11.events, h11.probes, [...h11.ports].sort((a, b) => a[0] - b[0])]).toEqual([36, 36, [[22, 4], [23, 32]]]);
+  expect(hours.size).toBe(3);
+  expect(t.cells).toBe(5);
+});
