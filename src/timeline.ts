@@ -160,39 +160,38 @@ export class Timeline {
     this.keys = keys;
   }
 
-  /** Drop the per-port cells of every port but the busiest (by timeline events so far). */
+  /**
+   * Drop the per-port cells of every port but the busiest (by timeline events so far). Typed arrays
+   * indexed by port, no Map: a log spread over many ports and hours prunes again and again.
+   */
   private prune(): void {
-    const totals = new Map<number, number>();
-    for (const p of this.closed.values()) for (let i = 0; i < p.index.length; i++) totals.set(p.index[i], (totals.get(p.index[i]) ?? 0) + p.count[i]);
-    for (let i = 0; i < this.touchedCount; i++) {
-      const k = this.touched[i];
-      totals.set(k, (totals.get(k) ?? 0) + this.counts[k]);
-    }
-    // Ties broken by port key, as the report orders ports.
-    const keep = new Set(
-      [...totals]
-        .sort((a, b) => b[1] - a[1] || this.keys[a[0]] - this.keys[b[0]])
-        .slice(0, KEEP_PORTS_ON_PRUNE)
-        .map(([k]) => k),
-    );
+    const ports = this.counts.length;
+    const totals = new Float64Array(ports);
+    for (const p of this.closed.values()) for (let i = 0; i < p.index.length; i++) totals[p.index[i]] += p.count[i];
+    for (let i = 0; i < this.touchedCount; i++) totals[this.touched[i]] += this.counts[this.touched[i]];
+    const keep = new Uint8Array(ports);
+    for (const k of busiest(totals, this.keys, KEEP_PORTS_ON_PRUNE)) keep[k] = 1;
     let cells = 0;
     for (const [hour, p] of this.closed) {
-      const kept: number[] = [];
-      for (let i = 0; i < p.index.length; i++) if (keep.has(p.index[i])) kept.push(i);
-      if (kept.length < p.index.length) {
-        this.closed.set(hour, {
-          events: p.events,
-          probes: p.probes,
-          index: Int32Array.from(kept, (i) => p.index[i]),
-          count: Float64Array.from(kept, (i) => p.count[i]),
-        });
+      let kept = 0;
+      for (let i = 0; i < p.index.length; i++) kept += keep[p.index[i]];
+      if (kept < p.index.length) {
+        const index = new Int32Array(kept);
+        const count = new Float64Array(kept);
+        let w = 0;
+        for (let i = 0; i < p.index.length; i++) {
+          if (keep[p.index[i]] === 0) continue;
+          index[w] = p.index[i];
+          count[w++] = p.count[i];
+        }
+        this.closed.set(hour, { events: p.events, probes: p.probes, index, count });
       }
-      cells += kept.length;
+      cells += kept;
     }
     let w = 0;
     for (let i = 0; i < this.touchedCount; i++) {
       const k = this.touched[i];
-      if (keep.has(k)) this.touched[w++] = k;
+      if (keep[k] === 1) this.touched[w++] = k;
       else this.counts[k] = 0;
     }
     this.touchedCount = w;
@@ -201,6 +200,25 @@ export class Timeline {
     this.portsPartial = true;
     if (cells > this.limit / 2) this.limit *= 2;
   }
+}
+
+/** Indices of the `n` largest totals (ties: smaller port key first); ports with no total left out. */
+function busiest(totals: Float64Array, keys: Float64Array, n: number): number[] {
+  const top: number[] = [];
+  const before = (a: number, b: number) => totals[a] > totals[b] || (totals[a] === totals[b] && keys[a] < keys[b]);
+  for (let k = 0; k < totals.length; k++) {
+    if (totals[k] === 0) continue;
+    if (top.length === n && !before(k, top[n - 1])) continue;
+    // Insert in order into the short list.
+    let j = top.length < n ? top.length : n - 1;
+    if (top.length < n) top.push(k);
+    while (j > 0 && before(k, top[j - 1])) {
+      top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = k;
+  }
+  return top;
 }
 
 function grownI32(a: Int32Array, n: number): Int32Array {

@@ -42,6 +42,13 @@ export interface PacketEvent {
   /** Addresses in canonical text form: dotted IPv4, RFC 5952 compressed IPv6. */
   src: string;
   dst: string;
+  /**
+   * The same addresses as unsigned 32-bit numbers when they are IPv4 and the parser had the number
+   * at hand (it saves the aggregate reading the text again); -1 otherwise. Optional for a parser:
+   * -1 is always correct.
+   */
+  srcV4: number;
+  dstV4: number;
   /** Transport ports, -1 for protocols without ports (and for packets too short to carry them). */
   srcPort: number;
   dstPort: number;
@@ -118,6 +125,8 @@ export function newEvent(family: Family, variant: string): PacketEvent {
     proto: -1,
     src: '',
     dst: '',
+    srcV4: -1,
+    dstV4: -1,
     srcPort: -1,
     dstPort: -1,
     tcpFlags: -1,

@@ -31,9 +31,9 @@ export class AddressIndex {
     return this.findNumber(n);
   }
 
-  /** The id of `address`, added when new. */
-  intern(address: string): number {
-    const n = ipv4ToNumber(address);
+  /** The id of `address`, added when new. `v4`: its IPv4 number when the caller has it, else -1. */
+  intern(address: string, v4 = -1): number {
+    const n = v4 >= 0 ? v4 : ipv4ToNumber(address);
     if (n < 0) {
       const id = this.textIds.get(address);
       if (id !== undefined) return id;

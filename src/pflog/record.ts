@@ -217,8 +217,10 @@ function decodeIpv4(buf: Buffer, p: number, cap: number, wire: number, ev: Packe
   const fragOffset = buf.readUInt16BE(p + 6) & 0x1fff;
   ev.ttl = buf[p + 8];
   ev.proto = buf[p + 9];
-  ev.src = numberToIpv4(buf.readUInt32BE(p + 12));
-  ev.dst = numberToIpv4(buf.readUInt32BE(p + 16));
+  ev.srcV4 = buf.readUInt32BE(p + 12);
+  ev.dstV4 = buf.readUInt32BE(p + 16);
+  ev.src = numberToIpv4(ev.srcV4);
+  ev.dst = numberToIpv4(ev.dstV4);
   // A non-first fragment carries no transport header; the capture may end before it.
   if (fragOffset === 0 && cap > ihl) decodeTransport(buf, p + ihl, cap - ihl, ev, PROTO_ICMP);
   return null;
