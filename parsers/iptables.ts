@@ -10,12 +10,13 @@
  * (`[SRC=… DPT=…]`); only the outer packet is the event, so every lookup stops at the bracket.
  */
 import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
-import { canonicalIpv4, canonicalIpv6 } from '../src/net/ip.js';
+import { canonicalIpv4, canonicalIpv6, numberToIpv4 } from '../src/net/ip.js';
 import { newSyslogHeader, readSyslogHeader, tagIs } from '../src/syslog.js';
-import { readIsoStamp } from '../src/time/stamps.js';
+import { isBsdStampAt, isIsoDateAtBytes, readBsdStampBytes, readIsoStamp, readIsoStampBytes, stampEnd } from '../src/time/stamps.js';
 import {
   newEvent,
   type Action,
+  type PacketEvent,
   type Direction,
   type ParseContext,
   type ParseResult,
@@ -39,6 +40,14 @@ export function sniffIptables(line: string): boolean {
 }
 
 export function parseIptables(line: string, ctx: ParseContext): ParseResult {
+  return parseCommon(line, ctx) ?? parseIptablesGeneral(line, ctx);
+}
+
+/**
+ * The general reader: any line, any order of framing and fields. parseIptables tries the common
+ * shape first (parseCommon) and comes here for the rest; exported for the test that the two agree.
+ */
+export function parseIptablesGeneral(line: string, ctx: ParseContext): ParseResult {
   // Fields end where a quoted inner packet begins (ICMP errors) or at the end of the line.
   const srcAt = findKey(line, 'SRC=', 0, line.length);
   if (srcAt < 0) return 'missing-src';
@@ -185,10 +194,11 @@ function numberAfter(line: string, key: string, from: number, limit: number): nu
 
 /** TCP and UDP without a slice and a table lookup (most lines); the rest through protoNumber. */
 function fastProto(line: string, at: number, end: number): number {
-  if (end - at === 3 && line.charCodeAt(at + 1) === 67 && line.charCodeAt(at + 2) === 80) {
+  if (end - at === 3 && line.charCodeAt(at + 2) === 80) {
     const c = line.charCodeAt(at);
-    if (c === 84) return 6; // TCP
-    if (c === 85) return 17; // UDP
+    const c1 = line.charCodeAt(at + 1);
+    if (c === 84 && c1 === 67) return 6; // TCP
+    if (c === 85 && c1 === 68) return 17; // UDP
   }
   return protoNumber(line.slice(at, end));
 }
@@ -350,4 +360,533 @@ function actionOfPrefix(p: string): Action {
   if (p.indexOf('-d]') >= 0 || p.indexOf('-r]') >= 0) return 'block';
   if (p.indexOf('-a]') >= 0) return 'allow';
   return 'unknown';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The common shape, read in one pass over the line's bytes
+//
+//   [<PRI>]Mmm dd HH:MM:SS host kernel: [uptime] [caller] PREFIX IN=… OUT=… [MAC=…] SRC=… DST=…
+//     LEN=… TOS=… PREC=… TTL=… ID=… [CE] [DF] [MF] PROTO=… (SPT=… DPT=… [SEQ=… ACK=…] WINDOW=…
+//     RES=… FLAGS URGP=… | TYPE=… CODE=… | …)
+//   (or an RFC 3339 stamp; or the IPv6 header LEN=… TC=… HOPLIMIT=… FLOWLBL=…)
+//
+// charCodeAt on a line (a slice of a larger string) costs several ns a character, and indexOf a
+// call each time; so the line is copied once into a byte buffer (one native call) and read there
+// left to right, each token checked where the previous one ended, keys four bytes at a time, long
+// values (MAC=) four bytes at a time. Anything else on the way (another tag, PHYSIN=, OPT, FRAG, a
+// bracket, a missing field, a value out of range, a non-ASCII character) returns undefined and the
+// general reader takes the line, so this path only has to agree with it on the lines it accepts:
+// the first '=' of the line is the IN= it finds, so each key the general reader looks for first is
+// the one read here (test/parsers/iptables-paths.test.ts checks the two against each other).
+
+const BUF_SIZE = 8192;
+/** Zero bytes after the line: every check fails on 0 as on charCodeAt's NaN past the end. */
+const PAD = 16;
+const buf = Buffer.alloc(BUF_SIZE + PAD);
+const bytes = new Uint8Array(buf.buffer, buf.byteOffset, BUF_SIZE + PAD);
+const view = new DataView(buf.buffer, buf.byteOffset, BUF_SIZE + PAD);
+/** Buffer#utf8Write (Buffer#write without its argument handling): bytes written. */
+const writer = buf as unknown as { utf8Write(s: string, offset: number): number };
+
+/** Four ASCII characters as the int32 that getInt32(i, true) reads where they are. */
+function w4(s: string): number {
+  return s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
+}
+
+/** The four bytes at `i` (i >= 0, and never past the padding: callers read near a checked byte). */
+function at4(i: number): number {
+  return view.getInt32(i, true);
+}
+
+const KERN = w4('kern');
+const EL_SP = w4('el: ');
+const UFW = w4('[UFW');
+const SP_OUT = w4(' OUT');
+const MAC_EQ = w4('MAC=');
+const SRC_EQ = w4('SRC=');
+const SP_DST = w4(' DST');
+const SP_LEN = w4(' LEN');
+const SP_TOS = w4(' TOS');
+const SP_PRE = w4(' PRE');
+const REC_EQ = w4('REC=');
+const SP_TTL = w4(' TTL');
+const SP_ID_EQ = w4(' ID=');
+const SP_TC_EQ = w4(' TC=');
+const SP_HOP = w4(' HOP');
+const LIMI = w4('LIMI');
+const MIT_EQ = w4('MIT=');
+const SP_FLO = w4(' FLO');
+const WLBL = w4('WLBL');
+const LBL_EQ = w4('LBL=');
+const SP_CE_SP = w4(' CE ');
+const SP_DF_SP = w4(' DF ');
+const SP_MF_SP = w4(' MF ');
+const SP_PRO = w4(' PRO');
+const OTO_EQ = w4('OTO=');
+const SP_SPT = w4(' SPT');
+const SP_DPT = w4(' DPT');
+const SP_SEQ = w4(' SEQ');
+const SP_ACK = w4(' ACK');
+const SP_WIN = w4(' WIN');
+const DOW_EQ = w4('DOW=');
+const SP_RES = w4(' RES');
+const URGP = w4('URGP');
+const SP_TYP = w4(' TYP');
+const YPE_EQ = w4('YPE=');
+const SP_COD = w4(' COD');
+const ODE_EQ = w4('ODE=');
+
+const ONES = 0x01010101;
+const HIGHS = -0x7f7f7f80; // 0x80808080
+
+/** Whether a byte of the word is 0, a space or '=' (the exact "has a zero byte" test, three times). */
+function endsValue(v: number): boolean {
+  const s = v ^ 0x20202020;
+  const e = v ^ 0x3d3d3d3d;
+  return (((((v - ONES) | 0) & ~v) | (((s - ONES) | 0) & ~s) | (((e - ONES) | 0) & ~e)) & HIGHS) !== 0;
+}
+
+/** Whether a byte of the word is 0 or '='. */
+function hasEquals(v: number): boolean {
+  const e = v ^ 0x3d3d3d3d;
+  return (((((v - ONES) | 0) & ~v) | (((e - ONES) | 0) & ~e)) & HIGHS) !== 0;
+}
+
+/** The last prefix (bytes) and its action: most lines of a log share it. */
+const PREFIX_MAX = 124;
+const prefixBuf = Buffer.alloc(PREFIX_MAX + 4);
+const prefixView = new DataView(prefixBuf.buffer, prefixBuf.byteOffset, PREFIX_MAX + 4);
+let prefixLen = -1;
+let prefixAction: Action = 'unknown';
+
+/** The last interface name (bytes) and its string. */
+const ifaceBytes = new Uint8Array(32);
+let ifaceLen = -1;
+let ifaceText = '';
+
+/** Canonical IPv4 text by address (direct-mapped): no new string for an address seen lately. */
+const ADDR_SLOTS = 4096;
+const addrKey = new Int32Array(ADDR_SLOTS);
+const addrText: string[] = new Array<string>(ADDR_SLOTS).fill('');
+
+/** Index past the digits read by digitsAt (-1 when there were none), past an address. */
+let numAt = 0;
+let addrAt = 0;
+
+function isFieldBoundary(c: number): boolean {
+  return c === 32 || c === 93 || c === 58 || c === 41 || c === 9;
+}
+
+/** The decimal number at `i` (numberAfter's reading); numAt is past it, or -1 when no digit. */
+function digitsAt(b: Uint8Array, i: number): number {
+  let n = 0;
+  const start = i;
+  for (;;) {
+    const d = b[i] - 48;
+    if (!(d >= 0 && d <= 9)) break;
+    n = n * 10 + d;
+    i++;
+  }
+  numAt = i === start ? -1 : i;
+  return n;
+}
+
+/** Index of the space that ends the value at `i`, or -1 if it ends the line, has a '=' or a NUL. */
+function valueEnd(b: Uint8Array, i: number): number {
+  while (!endsValue(at4(i))) i += 4;
+  for (;;) {
+    const c = b[i];
+    if (c === 32) return i;
+    if (c === 61 || c === 0) return -1;
+    i++;
+  }
+}
+
+/** Index past a value of letters and digits (TOS, PREC, RES), which must end in a space or the line. */
+function wordEnd(b: Uint8Array, i: number, n: number): number {
+  for (;;) {
+    const c = b[i];
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      i++;
+      continue;
+    }
+    return c === 32 || i === n ? i : -1;
+  }
+}
+
+/** A new flat string of the `len` (7 to 15) ASCII bytes at `i` (a dotted quad). */
+function quadText(b: Uint8Array, i: number, len: number): string {
+  const f = String.fromCharCode;
+  switch (len) {
+    case 7:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
+    case 8:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    case 9:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8]);
+    case 10:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9]);
+    case 11:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10]);
+    case 12:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11]);
+    case 13:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12]);
+    case 14:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13]);
+    default:
+      return f(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14]);
+  }
+}
+
+/**
+ * The address at `i` in canonical form (address()), addrAt at the space after it; '' when it is not
+ * a plain address followed by a space.
+ */
+function addressAt(line: string, b: Uint8Array, i: number): string {
+  // Dotted quad: four octets of one to three digits, at most 255, then a space (ipv4ToNumber's
+  // reading); a leading zero makes the text not canonical (leadingZeroOctet).
+  let k = i;
+  let key = 0;
+  let leadingZero = false;
+  for (let part = 0; ; part++) {
+    let d = b[k] - 48;
+    if (!(d >= 0 && d <= 9)) break;
+    let octet = d;
+    d = b[++k] - 48;
+    if (d >= 0 && d <= 9) {
+      if (octet === 0) leadingZero = true;
+      octet = octet * 10 + d;
+      d = b[++k] - 48;
+      if (d >= 0 && d <= 9) {
+        octet = octet * 10 + d;
+        k++;
+        if (octet > 255) break;
+      }
+    }
+    key = (key << 8) | octet;
+    const c = b[k];
+    if (part < 3) {
+      if (c !== 46) break;
+      k++;
+      continue;
+    }
+    if (c !== 32) break;
+    addrAt = k;
+    // The canonical text is a function of the address: one seen lately is reused.
+    const slot = Math.imul(key, -1640531535) >>> 20; // 0x9e3779b1: Fibonacci hashing to 12 bits
+    if (addrKey[slot] === key) {
+      const t = addrText[slot];
+      if (t !== '') return t;
+    }
+    const t = leadingZero ? numberToIpv4(key >>> 0) : quadText(b, i, k - i);
+    addrKey[slot] = key;
+    addrText[slot] = t;
+    return t;
+  }
+  // IPv6 (hex digits, colons, an IPv4 tail); anything else is left to the general reader.
+  let colon = false;
+  for (k = i; ; k++) {
+    const c = b[k];
+    if (c === 58) colon = true;
+    else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46)) {
+      if (c !== 32 || !colon) return '';
+      break;
+    }
+  }
+  addrAt = k;
+  return canonicalIpv6(line.slice(i, k));
+}
+
+function flagBitAt(b: Uint8Array, i: number): number {
+  const x = b[i];
+  const y = b[i + 1];
+  const z = b[i + 2];
+  switch (x) {
+    case 83: // SYN
+      return y === 89 && z === 78 ? TCP_SYN : 0;
+    case 65: // ACK
+      return y === 67 && z === 75 ? TCP_ACK : 0;
+    case 70: // FIN
+      return y === 73 && z === 78 ? TCP_FIN : 0;
+    case 82: // RST
+      return y === 83 && z === 84 ? TCP_RST : 0;
+    case 80: // PSH
+      return y === 83 && z === 72 ? TCP_PSH : 0;
+    case 85: // URG
+      return y === 82 && z === 71 ? TCP_URG : 0;
+    case 69: // ECE
+      return y === 67 && z === 69 ? TCP_ECE : 0;
+    case 67: // CWR
+      return y === 87 && z === 82 ? TCP_CWR : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Whether the `len` bytes at `at` are the cached prefix. */
+function isCachedPrefix(b: Uint8Array, at: number, len: number): boolean {
+  if (len < 4) {
+    for (let k = 0; k < len; k++) if (b[at + k] !== prefixBuf[k]) return false;
+    return true;
+  }
+  for (let k = 0; k < len - 4; k += 4) if (at4(at + k) !== prefixView.getInt32(k, true)) return false;
+  return at4(at + len - 4) === prefixView.getInt32(len - 4, true);
+}
+
+/** The common shape only: an event, or undefined when the line is left to the general reader. */
+export function parseCommon(line: string, ctx: ParseContext): PacketEvent | undefined {
+  const n = line.length;
+  if (n > BUF_SIZE - 4) return undefined;
+  const b = bytes;
+  // UTF-8: as many bytes as characters only when every character is ASCII (the buffer has room
+  // for the whole line plus a multi-byte character, so a cut-off write is never mistaken for it).
+  if (writer.utf8Write(line, 0) !== n) return undefined;
+  view.setFloat64(n, 0);
+  view.setFloat64(n + 8, 0);
+
+  // --- syslog header (readSyslogHeader): <PRI>, then an RFC 3339 or BSD stamp.
+  let i = 0;
+  if (b[0] === 60) {
+    let j = 1;
+    while (j < 5 && b[j] >= 48 && b[j] <= 57) j++;
+    if (j === 1 || b[j] !== 62) return undefined;
+    i = j + 1;
+  }
+  let time: number;
+  const c0 = b[i];
+  if (c0 >= 48 && c0 <= 57) {
+    // (A digit with no PRI and no '-' at 4 may be Proxmox; a digit and a space, RFC 5424.)
+    if (b[i + 1] === 32 || !isIsoDateAtBytes(b, i)) return undefined;
+    time = readIsoStampBytes(b, i, ctx);
+  } else if (isBsdStampAt(b, i)) {
+    time = readBsdStampBytes(b, view, i, ctx);
+  } else {
+    return undefined;
+  }
+  if (time !== time) return undefined;
+  let j = stampEnd.at;
+  while (b[j] === 32) j++;
+  // Host, then the tag `kernel:` (readHostAndTag).
+  const hostEnd = valueEnd(b, j);
+  if (hostEnd <= j || b[hostEnd - 1] === 58 || at4(hostEnd + 1) !== KERN || at4(hostEnd + 5) !== EL_SP) return undefined;
+  // Kernel uptime and printk caller id (readFraming, isUptimeOrCaller).
+  let p = hostEnd + 9;
+  for (;;) {
+    while (b[p] === 32) p++;
+    if (b[p] !== 91) break;
+    let q = p + 1;
+    while (b[q] === 32) q++;
+    if (b[q] === 67 || b[q] === 84) q++;
+    let digits = 0;
+    for (;;) {
+      const c = b[q];
+      if (c >= 48 && c <= 57) digits++;
+      else if (c !== 46) break;
+      q++;
+    }
+    if (b[q] !== 93 || digits === 0) break;
+    p = q + 1;
+  }
+  const ufw = at4(p) === UFW && b[p + 4] === 32;
+
+  // --- the prefix runs to the first '=' of the line, which must be that of a field-starting IN=.
+  let e: number;
+  let action: Action;
+  if (prefixLen > 0 && p + prefixLen + 3 <= n && isCachedPrefix(b, p, prefixLen) && b[p + prefixLen] === 73 && b[p + prefixLen + 1] === 78 && b[p + prefixLen + 2] === 61) {
+    // The prefix of the last line: no '=' in it, and it ends in a field boundary.
+    e = p + prefixLen + 2;
+    action = prefixAction;
+  } else {
+    e = p;
+    while (!hasEquals(at4(e))) e += 4;
+    for (;;) {
+      const c = b[e];
+      if (c === 61) break;
+      if (c === 0) return undefined;
+      e++;
+    }
+    if (b[e - 1] !== 78 || b[e - 2] !== 73 || !isFieldBoundary(b[e - 3])) return undefined;
+    const fieldsAt = e - 2;
+    const plen = fieldsAt - p;
+    action = actionOf(line, p, fieldsAt);
+    if (plen > 0 && plen <= PREFIX_MAX) {
+      for (let k = 0; k < plen; k++) prefixBuf[k] = b[p + k];
+      prefixLen = plen;
+      prefixAction = action;
+    } else {
+      prefixLen = -1;
+    }
+  }
+
+  // --- IN= OUT= [MAC=] SRC= DST=
+  const inAt = e + 1;
+  const inEnd = valueEnd(b, inAt);
+  if (inEnd < 0 || at4(inEnd) !== SP_OUT || b[inEnd + 4] !== 61) return undefined;
+  const outAt = inEnd + 5;
+  const outEnd = valueEnd(b, outAt);
+  if (outEnd < 0) return undefined;
+  let q = outEnd + 1;
+  if (at4(q) === MAC_EQ) {
+    q = valueEnd(b, q + 4);
+    if (q < 0) return undefined;
+    q++;
+  }
+  if (at4(q) !== SRC_EQ) return undefined;
+  const src = addressAt(line, b, q + 4);
+  if (src === '') return undefined;
+  q = addrAt; // the space after SRC
+  if (at4(q) !== SP_DST || b[q + 4] !== 61) return undefined;
+  const dst = addressAt(line, b, q + 5);
+  if (dst === '') return undefined;
+  q = addrAt;
+
+  // --- IP header: LEN= then IPv4 TOS= PREC= TTL= ID= [CE] [DF] [MF], or IPv6 TC= HOPLIMIT= FLOWLBL=
+  if (at4(q) !== SP_LEN || b[q + 4] !== 61) return undefined;
+  const length = digitsAt(b, q + 5);
+  q = numAt;
+  if (q < 0) return undefined;
+  let ttl: number;
+  let ipId = -1;
+  if (at4(q) === SP_TOS && b[q + 4] === 61) {
+    q = wordEnd(b, q + 5, -1);
+    if (q < 0 || at4(q) !== SP_PRE || at4(q + 2) !== REC_EQ) return undefined;
+    q = wordEnd(b, q + 6, -1);
+    if (q < 0 || at4(q) !== SP_TTL || b[q + 4] !== 61) return undefined;
+    ttl = digitsAt(b, q + 5);
+    q = numAt;
+    if (q < 0 || at4(q) !== SP_ID_EQ) return undefined;
+    ipId = digitsAt(b, q + 4);
+    q = numAt;
+    if (q < 0) return undefined;
+    for (;;) {
+      const w = at4(q);
+      if (w !== SP_DF_SP && w !== SP_CE_SP && w !== SP_MF_SP) break;
+      q += 3;
+    }
+  } else if (at4(q) === SP_TC_EQ) {
+    digitsAt(b, q + 4);
+    q = numAt;
+    if (q < 0 || at4(q) !== SP_HOP || at4(q + 4) !== LIMI || at4(q + 6) !== MIT_EQ) return undefined;
+    ttl = digitsAt(b, q + 10);
+    q = numAt;
+    if (q < 0 || at4(q) !== SP_FLO || at4(q + 4) !== WLBL || at4(q + 5) !== LBL_EQ) return undefined;
+    digitsAt(b, q + 9);
+    q = numAt;
+    if (q < 0) return undefined;
+  } else {
+    return undefined;
+  }
+
+  // --- PROTO=
+  if (at4(q) !== SP_PRO || at4(q + 3) !== OTO_EQ) return undefined;
+  const protoAt = q + 7;
+  let protoEnd = protoAt;
+  for (;;) {
+    const c = b[protoEnd];
+    if (c === 32 || c === 0) break;
+    if (c === 91 || c === 61) return undefined;
+    protoEnd++;
+  }
+  if (b[protoEnd] === 0 && protoEnd !== n) return undefined;
+  let proto: number;
+  if (protoEnd - protoAt === 3 && b[protoAt] === 84 && b[protoAt + 1] === 67 && b[protoAt + 2] === 80) {
+    proto = PROTO_TCP;
+  } else if (protoEnd - protoAt === 3 && b[protoAt] === 85 && b[protoAt + 1] === 68 && b[protoAt + 2] === 80) {
+    proto = PROTO_UDP;
+  } else {
+    proto = protoNumber(line.slice(protoAt, protoEnd));
+    if (!(proto >= 0)) return undefined;
+  }
+  q = protoEnd;
+
+  const ev = newEvent('iptables', 'netfilter');
+  if (ufw) ev.variant = 'ufw';
+  ev.time = time;
+  ev.action = action;
+  const inLen = inEnd - inAt;
+  const outLen = outEnd - outAt;
+  ev.direction = directionOf(inLen, outLen);
+  if (inLen > 0) ev.iface = ifaceAt(line, b, inAt, inEnd);
+  else if (outLen > 0) ev.iface = ifaceAt(line, b, outAt, outEnd);
+  ev.src = src;
+  ev.dst = dst;
+  ev.length = length;
+  ev.ttl = ttl;
+  ev.ipId = ipId;
+  ev.proto = proto;
+
+  // --- transport
+  if (hasPorts(proto)) {
+    if (at4(q) !== SP_SPT || b[q + 4] !== 61) return undefined;
+    const spt = digitsAt(b, q + 5);
+    q = numAt;
+    if (q < 0 || at4(q) !== SP_DPT || b[q + 4] !== 61) return undefined;
+    const dpt = digitsAt(b, q + 5);
+    q = numAt;
+    if (q < 0 || spt > 65535 || dpt > 65535) return undefined;
+    ev.srcPort = spt;
+    ev.dstPort = dpt;
+    if (proto !== PROTO_TCP) return ev;
+    // [SEQ= ACK=] WINDOW= RES=
+    if (at4(q) === SP_SEQ && b[q + 4] === 61) {
+      digitsAt(b, q + 5);
+      q = numAt;
+      if (q < 0 || at4(q) !== SP_ACK || b[q + 4] !== 61) return undefined;
+      digitsAt(b, q + 5);
+      q = numAt;
+      if (q < 0) return undefined;
+    }
+    if (at4(q) !== SP_WIN || at4(q + 4) !== DOW_EQ) return undefined;
+    const win = digitsAt(b, q + 8);
+    q = numAt;
+    if (q < 0 || at4(q) !== SP_RES || b[q + 4] !== 61) return undefined;
+    q = wordEnd(b, q + 5, n);
+    if (q < 0) return undefined;
+    // Flags up to URGP= (or the end of the line): three-letter flag names count, as in readTcpTail.
+    let flags = 0;
+    for (;;) {
+      while (b[q] === 32) q++;
+      if (q >= n || (at4(q) === URGP && b[q + 4] === 61)) break;
+      const t = q;
+      while (b[q] >= 65 && b[q] <= 90) q++;
+      if (q < n && b[q] !== 32) return undefined;
+      if (q - t === 3) flags |= flagBitAt(b, t);
+    }
+    ev.window = win;
+    ev.tcpFlags = flags;
+  } else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
+    if (at4(q) !== SP_TYP || at4(q + 2) !== YPE_EQ) return undefined;
+    const type = digitsAt(b, q + 6);
+    q = numAt;
+    if (q < 0 || at4(q) !== SP_COD || at4(q + 2) !== ODE_EQ) return undefined;
+    const code = digitsAt(b, q + 6);
+    if (numAt < 0) return undefined;
+    ev.icmpType = type;
+    ev.icmpCode = code;
+  }
+  return ev;
+}
+
+/** line.slice(from, to), the same string as last time when the name is the same. */
+function ifaceAt(line: string, b: Uint8Array, from: number, to: number): string {
+  const len = to - from;
+  if (len === ifaceLen) {
+    let same = true;
+    for (let k = 0; k < len; k++) {
+      if (b[from + k] !== ifaceBytes[k]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return ifaceText;
+  }
+  ifaceText = line.slice(from, to);
+  if (len <= ifaceBytes.length) {
+    for (let k = 0; k < len; k++) ifaceBytes[k] = b[from + k];
+    ifaceLen = len;
+  } else {
+    ifaceLen = -1;
+  }
+  return ifaceText;
 }
