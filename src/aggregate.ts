@@ -657,14 +657,70 @@ export class PairTable {
     const n = this.size;
     const dest = scratch.subarray(0, n);
     const fill = rowStart.slice(0, rowStart.length - 1);
-    for (let r = 0; r < n; r++) dest[r] = fill[this.src(r)]++;
-    for (let r = 0; r < n; r++) {
-      while (dest[r] !== r) {
-        const j = dest[r];
-        this.swap(r, j);
-        dest[r] = dest[j];
-        dest[j] = j;
+    const pages = this.pages;
+    for (let r = 0; r < n; r++) dest[r] = fill[pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_SRC]]++;
+    if (this.wide !== null) {
+      for (let r = 0; r < n; r++) {
+        while (dest[r] !== r) {
+          const j = dest[r];
+          this.swap(r, j);
+          dest[r] = dest[j];
+          dest[j] = j;
+        }
       }
+      return;
+    }
+    // Follow each cycle holding the row that travels in locals: one row read and one written per
+    // step (row j), where swapping rows r and j would touch both every time.
+    for (let r = 0; r < n; r++) {
+      let j = dest[r];
+      if (j === r) continue;
+      const pr = pages[r >>> PAIR_PAGE_SHIFT];
+      const or = (r & PAIR_PAGE_MASK) * P_STRIDE;
+      let v0 = pr[or];
+      let v1 = pr[or + 1];
+      let v2 = pr[or + 2];
+      let v3 = pr[or + 3];
+      let v4 = pr[or + 4];
+      let v5 = pr[or + 5];
+      let v6 = pr[or + 6];
+      dest[r] = r;
+      // The row that was at r goes to j; the row that was at j goes to dest[j]; … back to r.
+      while (j !== r) {
+        const pj = pages[j >>> PAIR_PAGE_SHIFT];
+        const oj = (j & PAIR_PAGE_MASK) * P_STRIDE;
+        const t0 = pj[oj];
+        const t1 = pj[oj + 1];
+        const t2 = pj[oj + 2];
+        const t3 = pj[oj + 3];
+        const t4 = pj[oj + 4];
+        const t5 = pj[oj + 5];
+        const t6 = pj[oj + 6];
+        pj[oj] = v0;
+        pj[oj + 1] = v1;
+        pj[oj + 2] = v2;
+        pj[oj + 3] = v3;
+        pj[oj + 4] = v4;
+        pj[oj + 5] = v5;
+        pj[oj + 6] = v6;
+        v0 = t0;
+        v1 = t1;
+        v2 = t2;
+        v3 = t3;
+        v4 = t4;
+        v5 = t5;
+        v6 = t6;
+        const next = dest[j];
+        dest[j] = j;
+        j = next;
+      }
+      pr[or] = v0;
+      pr[or + 1] = v1;
+      pr[or + 2] = v2;
+      pr[or + 3] = v3;
+      pr[or + 4] = v4;
+      pr[or + 5] = v5;
+      pr[or + 6] = v6;
     }
   }
 
