@@ -79,6 +79,9 @@ if (given !== undefined) {
     if (m.code > 1) throw new Error(`portscan-report failed on ${file} (exit ${m.code})`);
     perLine[family] = m.ms / lines;
     console.log(row(`portscan-report ${family}`, file, lines, m));
+    if (family === 'iptables' && lines >= 4_000_000) {
+      console.log(`memory: ${(m.maxRssKb / 1024).toFixed(0)} MB peak RSS on ${lines.toLocaleString('en')} lines (target < 300 MB at 4 M lines)`);
+    }
     if (family === 'iptables' && existsSync(naive)) {
       const nm = run(naive, [file]);
       console.log(row('naive reference iptables', file, lines, nm));
