@@ -10,7 +10,7 @@
  * (`[SRC=… DPT=…]`); only the outer packet is the event, so every lookup stops at the bracket.
  */
 import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
-import { canonicalIpv4, canonicalIpv6, numberToIpv4 } from '../src/net/ip.js';
+import { canonicalIpv4, canonicalIpv6, ipv4ToNumber, numberToIpv4 } from '../src/net/ip.js';
 import { newSyslogHeader, readSyslogHeader, tagIs } from '../src/syslog.js';
 import { isBsdStampAt, isIsoDateAtBytes, readBsdStampBytes, readIsoStamp, readIsoStampBytes, stampEnd } from '../src/time/stamps.js';
 import {
@@ -86,6 +86,8 @@ export function parseIptablesGeneral(line: string, ctx: ParseContext): ParseResu
   ev.src = address(line.slice(srcAt, srcEnd));
   ev.dst = address(line.slice(dstAt, dstEnd));
   if (ev.src === '' || ev.dst === '') return 'bad-address';
+  ev.srcV4 = ipv4Of(ev.src);
+  ev.dstV4 = ipv4Of(ev.dst);
 
   // The IP header fields come before PROTO=; after it, ICMP has an ID= of its own.
   const protoKey = line.indexOf(' PROTO=', dstEnd);
@@ -205,6 +207,11 @@ function fastProto(line: string, at: number, end: number): number {
 
 function address(text: string): string {
   return text.indexOf(':') >= 0 ? canonicalIpv6(text) : canonicalIpv4(text);
+}
+
+/** The number of a canonical address when it is IPv4 (PacketEvent.srcV4), else -1. */
+function ipv4Of(canonical: string): number {
+  return canonical.indexOf(':') >= 0 ? -1 : ipv4ToNumber(canonical);
 }
 
 /** TCP tail: `WINDOW=n RES=0x00 CWR ECE URG ACK PSH RST SYN FIN URGP=0` (flags may be none at all). */
@@ -452,6 +459,20 @@ function hasEquals(v: number): boolean {
   return (((((v - ONES) | 0) & ~v) | (((e - ONES) | 0) & ~e)) & HIGHS) !== 0;
 }
 
+/** Whether all four bytes of the word are digits or '.' (ASCII bytes: none above 127). */
+function digitsOrDots(v: number): boolean {
+  const below = ((v - 0x2e2e2e2e) | 0) & ~v; // a byte < '.'
+  const above = (v + 0x46464646) | 0; // a byte > '9' (127 - 0x39 = 0x46)
+  const s = v ^ 0x2f2f2f2f; // a '/'
+  const slash = ((s - ONES) | 0) & ~s;
+  return ((below | above | slash) & HIGHS) === 0;
+}
+
+function hasDigit(b: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (b[k] !== 46) return true;
+  return false;
+}
+
 /** The last prefix (bytes) and its action: most lines of a log share it. */
 const PREFIX_MAX = 124;
 const prefixBuf = Buffer.alloc(PREFIX_MAX + 4);
@@ -469,9 +490,10 @@ const ADDR_SLOTS = 4096;
 const addrKey = new Int32Array(ADDR_SLOTS);
 const addrText: string[] = new Array<string>(ADDR_SLOTS).fill('');
 
-/** Index past the digits read by digitsAt (-1 when there were none), past an address. */
+/** Index past the digits read by digitsAt (-1 when there were none), past an address; its number. */
 let numAt = 0;
 let addrAt = 0;
+let addrV4 = -1;
 
 function isFieldBoundary(c: number): boolean {
   return c === 32 || c === 93 || c === 58 || c === 41 || c === 9;
@@ -479,15 +501,19 @@ function isFieldBoundary(c: number): boolean {
 
 /** The decimal number at `i` (numberAfter's reading); numAt is past it, or -1 when no digit. */
 function digitsAt(b: Uint8Array, i: number): number {
+  // Four bytes a read, taken apart with shifts.
+  let w = at4(i);
   let n = 0;
-  const start = i;
+  let k = i;
   for (;;) {
-    const d = b[i] - 48;
+    const d = (w & 0xff) - 48;
     if (!(d >= 0 && d <= 9)) break;
     n = n * 10 + d;
-    i++;
+    k++;
+    if (((k - i) & 3) === 0) w = at4(k);
+    else w >>= 8;
   }
-  numAt = i === start ? -1 : i;
+  numAt = k === i ? -1 : k;
   return n;
 }
 
@@ -502,11 +528,21 @@ function valueEnd(b: Uint8Array, i: number): number {
   }
 }
 
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /** Index past a value of letters and digits (TOS, PREC, RES), which must end in a space or the line. */
 function wordEnd(b: Uint8Array, i: number, n: number): number {
+  // Nearly always `0x` and two hex digits.
+  const w = at4(i);
+  if ((w & 0xffff) === 0x7830 && isAlnum((w >> 16) & 0xff) && isAlnum((w >> 24) & 0xff)) {
+    const c = b[i + 4];
+    if (c === 32 || i + 4 === n) return i + 4;
+  }
   for (;;) {
     const c = b[i];
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+    if (isAlnum(c)) {
       i++;
       continue;
     }
@@ -573,6 +609,7 @@ function addressAt(line: string, b: Uint8Array, i: number): string {
     }
     if (c !== 32) break;
     addrAt = k;
+    addrV4 = key >>> 0;
     // The canonical text is a function of the address: one seen lately is reused.
     const slot = Math.imul(key, -1640531535) >>> 20; // 0x9e3779b1: Fibonacci hashing to 12 bits
     if (addrKey[slot] === key) {
@@ -595,13 +632,12 @@ function addressAt(line: string, b: Uint8Array, i: number): string {
     }
   }
   addrAt = k;
+  addrV4 = -1;
   return canonicalIpv6(line.slice(i, k));
 }
 
-function flagBitAt(b: Uint8Array, i: number): number {
-  const x = b[i];
-  const y = b[i + 1];
-  const z = b[i + 2];
+/** The TCP flag bit of a three-letter name (its character codes), 0 for other names (flagBit). */
+function flagBit3(x: number, y: number, z: number): number {
   switch (x) {
     case 83: // SYN
       return y === 89 && z === 78 ? TCP_SYN : 0;
@@ -678,14 +714,15 @@ export function parseCommon(line: string, ctx: ParseContext): PacketEvent | unde
     let q = p + 1;
     while (b[q] === 32) q++;
     if (b[q] === 67 || b[q] === 84) q++;
-    let digits = 0;
+    // Digits and dots, four at a time, then one at a time; at least one digit.
+    const from = q;
+    while (digitsOrDots(at4(q))) q += 4;
     for (;;) {
       const c = b[q];
-      if (c >= 48 && c <= 57) digits++;
-      else if (c !== 46) break;
+      if (!((c >= 48 && c <= 57) || c === 46)) break;
       q++;
     }
-    if (b[q] !== 93 || digits === 0) break;
+    if (b[q] !== 93 || !hasDigit(b, from, q)) break;
     p = q + 1;
   }
   const ufw = at4(p) === UFW && b[p + 4] === 32;
@@ -735,10 +772,12 @@ export function parseCommon(line: string, ctx: ParseContext): PacketEvent | unde
   if (at4(q) !== SRC_EQ) return undefined;
   const src = addressAt(line, b, q + 4);
   if (src === '') return undefined;
+  const srcV4 = addrV4;
   q = addrAt; // the space after SRC
   if (at4(q) !== SP_DST || b[q + 4] !== 61) return undefined;
   const dst = addressAt(line, b, q + 5);
   if (dst === '') return undefined;
+  const dstV4 = addrV4;
   q = addrAt;
 
   // --- IP header: LEN= then IPv4 TOS= PREC= TTL= ID= [CE] [DF] [MF], or IPv6 TC= HOPLIMIT= FLOWLBL=
@@ -811,6 +850,8 @@ export function parseCommon(line: string, ctx: ParseContext): PacketEvent | unde
   else if (outLen > 0) ev.iface = ifaceAt(line, b, outAt, outEnd);
   ev.src = src;
   ev.dst = dst;
+  ev.srcV4 = srcV4;
+  ev.dstV4 = dstV4;
   ev.length = length;
   ev.ttl = ttl;
   ev.ipId = ipId;
@@ -847,11 +888,21 @@ export function parseCommon(line: string, ctx: ParseContext): PacketEvent | unde
     let flags = 0;
     for (;;) {
       while (b[q] === 32) q++;
-      if (q >= n || (at4(q) === URGP && b[q + 4] === 61)) break;
+      if (q >= n) break;
+      const w = at4(q);
+      if (w === URGP && b[q + 4] === 61) break;
+      const x = w & 0xff;
+      const y = (w >> 8) & 0xff;
+      const z = (w >> 16) & 0xff;
+      if (x >= 65 && x <= 90 && y >= 65 && y <= 90 && z >= 65 && z <= 90 && ((w >> 24) === 32 || q + 3 === n)) {
+        flags |= flagBit3(x, y, z);
+        q += 3;
+        continue;
+      }
       const t = q;
       while (b[q] >= 65 && b[q] <= 90) q++;
       if (q < n && b[q] !== 32) return undefined;
-      if (q - t === 3) flags |= flagBitAt(b, t);
+      if (q - t === 3) flags |= flagBit3(b[t], b[t + 1], b[t + 2]);
     }
     ev.window = win;
     ev.tcpFlags = flags;

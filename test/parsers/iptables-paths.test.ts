@@ -12,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../../bench/generate.js';
 import { parseCommon, parseIptables, parseIptablesGeneral } from '../../parsers/iptables.js';
-import { newParseContext, type ParseContext, type ParseResult } from '../../src/types.js';
+import { ipv4ToNumber } from '../../src/net/ip.js';
+import { isEvent, newParseContext, type ParseContext, type ParseResult } from '../../src/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus/iptables');
@@ -171,6 +172,27 @@ test('the common path takes the usual lines (it has not silently stopped matchin
   // And most of a generated log.
   const taken = generated.filter((l) => parseCommon(l, ctx) !== undefined).length;
   expect(taken / generated.length).toBeGreaterThan(0.95);
+});
+
+test('srcV4 and dstV4 are the numbers of IPv4 addresses, -1 for IPv6', () => {
+  const ctx = newParseContext({ referenceTime: Date.UTC(2026, 0, 2), timeZone: 'UTC' });
+  let v4 = 0;
+  let v6 = 0;
+  const wrong: string[] = [];
+  for (const line of [...fixtureLines(), ...generated]) {
+    for (const r of [parseIptables(line, ctx), parseIptablesGeneral(line, ctx)]) {
+      if (!isEvent(r)) continue;
+      for (const [text, n] of [[r.src, r.srcV4], [r.dst, r.dstV4]] as const) {
+        const want = text.includes(':') ? -1 : ipv4ToNumber(text);
+        if (want < 0) v6++;
+        else v4++;
+        if (n !== want && wrong.length < 5) wrong.push(`${text} ${n} in ${line}`);
+      }
+    }
+  }
+  expect(wrong).toEqual([]);
+  expect(v4).toBeGreaterThan(1000);
+  expect(v6).toBeGreaterThan(100);
 });
 
 /**
