@@ -10,16 +10,29 @@
  * long-term must copy it (the aggregate does, once per distinct address).
  */
 export function canonicalIpv4(s: string): string {
-  const n = ipv4ToNumber(s);
-  if (n < 0) return '';
-  return leadingZeroOctet(s) ? numberToIpv4(n) : s;
-}
-
-function leadingZeroOctet(s: string): boolean {
-  for (let i = 0; i < s.length - 1; i++) {
-    if (s.charCodeAt(i) === 48 && (i === 0 || s.charCodeAt(i - 1) === 46) && s.charCodeAt(i + 1) !== 46) return true;
+  // One pass: ipv4ToNumber's reading, noting an octet of two or three digits that starts with 0.
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let leadingZero = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) leadingZero = true;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return '';
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return '';
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      return '';
+    }
   }
-  return false;
+  if (dots !== 3 || digits === 0) return '';
+  return leadingZero ? numberToIpv4(value * 256 + octet) : s;
 }
 
 /** IPv4 address as an unsigned 32-bit number, or -1 when `s` is not a dotted quad. */
