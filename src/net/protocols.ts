@@ -87,8 +87,11 @@ export function protoNumber(text: string): number {
     const n = Number(text);
     return Number.isInteger(n) && n >= 0 && n <= 255 ? n : -1;
   }
-  const n = NAME_TO_NUMBER[text] ?? NAME_TO_NUMBER[text.toLowerCase()];
-  return n === undefined ? -1 : n;
+  // Own properties only: `PROTO=constructor` must not find Object.prototype's.
+  const own = Object.hasOwn(NAME_TO_NUMBER, text) ? NAME_TO_NUMBER[text] : undefined;
+  const lower = text.toLowerCase();
+  const n = own ?? (Object.hasOwn(NAME_TO_NUMBER, lower) ? NAME_TO_NUMBER[lower] : undefined);
+  return typeof n === 'number' ? n : -1;
 }
 
 /** Lower-case display name of a protocol number; unnamed numbers as their decimal string. */
