@@ -15,6 +15,7 @@ import { newSyslogHeader, readSyslogHeader, tagIs } from '../src/syslog.js';
 import { isBsdStampAt, isIsoDateAtBytes, readBsdStampBytes, readIsoStamp, readIsoStampBytes, stampEnd } from '../src/time/stamps.js';
 import {
   newEvent,
+  resetEvent,
   type Action,
   type PacketEvent,
   type Direction,
@@ -39,8 +40,8 @@ export function sniffIptables(line: string): boolean {
   return src >= 0 && (line.indexOf('PROTO=', src) > 0 || line.indexOf('LEN=', src) > 0);
 }
 
-export function parseIptables(line: string, ctx: ParseContext): ParseResult {
-  return parseCommon(line, ctx) ?? parseIptablesGeneral(line, ctx);
+export function parseIptables(line: string, ctx: ParseContext, into?: PacketEvent): ParseResult {
+  return parseCommon(line, ctx, into) ?? parseIptablesGeneral(line, ctx);
 }
 
 /**
@@ -671,7 +672,7 @@ function isCachedPrefix(b: Uint8Array, at: number, len: number): boolean {
 }
 
 /** The common shape only: an event, or undefined when the line is left to the general reader. */
-export function parseCommon(line: string, ctx: ParseContext): PacketEvent | undefined {
+export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
   const n = line.length;
   if (n > BUF_SIZE - 4) return undefined;
   const b = bytes;
@@ -839,7 +840,7 @@ export function parseCommon(line: string, ctx: ParseContext): PacketEvent | unde
   }
   q = protoEnd;
 
-  const ev = newEvent('iptables', 'netfilter');
+  const ev = into === undefined ? newEvent('iptables', 'netfilter') : resetEvent(into, 'iptables', 'netfilter');
   if (ufw) ev.variant = 'ufw';
   ev.time = time;
   ev.action = action;

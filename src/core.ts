@@ -9,7 +9,7 @@
  */
 import { Aggregate } from './aggregate.js';
 import type { CidrSet } from './classify/cidr.js';
-import { newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
+import { newEvent, newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
 import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
 
 /** `auto`, a line format, or binary pflog (read from pcap files only). */
@@ -126,6 +126,13 @@ export class LineInput {
   private last: Parser | null = null;
   /** The previous event, for `last message repeated N times`. */
   private lastEvent: PacketEvent | null = null;
+  /**
+   * Two events parsers may fill instead of allocating one a line (`Parser.parse`'s `into`): a line
+   * is parsed into the one that is not `lastEvent`, which stays intact for a repeat line. Nothing
+   * downstream keeps an event past its line.
+   */
+  private readonly spareA = newEvent('iptables', '');
+  private readonly spareB = newEvent('iptables', '');
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -167,7 +174,7 @@ export class LineInput {
     this.last = parser;
     let result;
     try {
-      result = parser.parse(line, this.ctx);
+      result = parser.parse(line, this.ctx, this.lastEvent === this.spareA ? this.spareB : this.spareA);
     } catch {
       // Parsers are total; this is a bug, but one bad line must not end a multi-gigabyte run.
       result = 'malformed' as const;

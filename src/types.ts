@@ -111,7 +111,11 @@ export interface ParseContext {
 export interface Parser {
   family: Family;
   sniff(line: string): boolean;
-  parse(line: string, ctx: ParseContext): ParseResult;
+  /**
+   * `into`, when given, is an event the parser may fill (after `resetEvent`) and return instead of
+   * allocating one: the caller must not keep it past the next call. Parsers may ignore it.
+   */
+  parse(line: string, ctx: ParseContext, into?: PacketEvent): ParseResult;
 }
 
 /** Create a fresh event with every field at its "unknown" value. */
@@ -139,6 +143,36 @@ export function newEvent(family: Family, variant: string): PacketEvent {
     iface: '',
     count: 1,
   };
+}
+
+/**
+ * Reset an event to every field's "unknown" value, for a caller that reuses one object per line
+ * (the core does: `Parser.parse(line, ctx, into)`). Assigns the fields in newEvent's order, so the
+ * object keeps its shape.
+ */
+export function resetEvent(ev: PacketEvent, family: Family, variant: string): PacketEvent {
+  ev.family = family;
+  ev.variant = variant;
+  ev.time = NaN;
+  ev.action = 'unknown';
+  ev.direction = 'unknown';
+  ev.proto = -1;
+  ev.src = '';
+  ev.dst = '';
+  ev.srcV4 = -1;
+  ev.dstV4 = -1;
+  ev.srcPort = -1;
+  ev.dstPort = -1;
+  ev.tcpFlags = -1;
+  ev.ttl = -1;
+  ev.ipId = -1;
+  ev.window = -1;
+  ev.length = -1;
+  ev.icmpType = -1;
+  ev.icmpCode = -1;
+  ev.iface = '';
+  ev.count = 1;
+  return ev;
 }
 
 export function isEvent(r: ParseResult): r is PacketEvent {
