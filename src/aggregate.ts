@@ -2,8 +2,8 @@
  * The aggregate: per (protocol, destination port), per source, per source × port, and totals.
  *
  * Memory grows with what is distinct, never with lines, and a packet touches few cache lines:
- * - ports are keyed by a number (`proto * 65537 + port + 1`), not a template string, and found
- *   through a flat table for TCP and UDP;
+ * - ports are keyed by a number (`proto * 65537 + port + 1`), not a template string, found
+ *   through a flat table for TCP and UDP, and kept as 128-byte records (`PortTable`);
  * - addresses are interned to dense ids (src/net/address-index.ts: IPv4 as numbers, no string per
  *   lookup); every long-lived string is a fresh copy, never a slice of a log line, which would keep
  *   the whole line alive behind it;
@@ -19,7 +19,7 @@
  * For the classifier (src/classify), run once at report time, the aggregate also keeps:
  * - per source and per port, the OR and the AND of each packet's bits (`packetBits`: stealth flags,
  *   stale return, backscatter …), two small integers;
- * - per source × destination × port, the packet count and first and last time, in the 32-byte
+ * - per source × destination × port, the packet count and first and last time, in the 28-byte
  *   rows of `PairTable` (a source with one pair keeps it inline: its own count and times are the
  *   pair's);
  * - per destination, the directions it was seen in (the default "home" addresses).
@@ -837,8 +837,6 @@ function slotOf(h: number, capacity: number): number {
 export interface Derived {
   /** The pair rows, grouped by source: source id's are rowStart[id] .. rowStart[id + 1] - 1. */
   rowStart: Int32Array;
-  /** PortStats by index. */
-  portList: PortStats[];
 }
 
 /** One source's pair rows, summed per port: what `derive` and `eachPort` read. */
@@ -1124,11 +1122,11 @@ export class Aggregate {
     // rows, then the buckets that count destinations per port.
     const scratch = p.borrowIndex(p.size + inline);
     p.groupBySource(rowStart, scratch);
-    const portList = [...this.ports.values()];
-    const d: Derived = { rowStart, portList };
+    const ports = this.ports.size;
+    const d: Derived = { rowStart };
     // Per-port counts in small arrays (a PortStats object per update would be a cache miss each).
-    const portSources = new Int32Array(portList.length);
-    const portProbeSources = new Int32Array(portList.length);
+    const portSources = new Int32Array(ports);
+    const portProbeSources = new Int32Array(ports);
     const runs = new PortRuns();
     for (let id = 0; id < n; id++) {
       if (sources.int(id, S_EVENTS) === 0) continue;
@@ -1146,8 +1144,8 @@ export class Aggregate {
         if (runs.signed[i] > 0) portProbeSources[k]++;
       }
     }
-    const portDestinations = this.countPortDestinations(portList.length, scratch);
-    for (let k = 0; k < portList.length; k++) this.ports.setDerived(k, portSources[k], portProbeSources[k], portDestinations[k]);
+    const portDestinations = this.countPortDestinations(ports, scratch);
+    for (let k = 0; k < ports; k++) this.ports.setDerived(k, portSources[k], portProbeSources[k], portDestinations[k]);
     this.derived = d;
     this.derivedAt = this.events;
     return d;

@@ -6,17 +6,7 @@
 import { Aggregate, ACTIONS, DIRECTIONS, isInbound, isProbe, keyPort, keyProto, PairTable, portKey } from '../../src/aggregate.js';
 import { AddressIndex } from '../../src/net/address-index.js';
 import { newEvent, type Action, type Direction, type PacketEvent } from '../../src/types.js';
-
-/** xorshift32: the same numbers on every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const DAY = 86_400_000;

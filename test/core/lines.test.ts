@@ -3,16 +3,7 @@
  * random chunk sizes, one byte at a time, cuts inside multi-byte characters and inside CRLF.
  */
 import { LineSplitter } from '../../src/lines.js';
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 /** What the splitter reported, in order: each line, or TOO-LONG for a skipped one. */
 function feed(bytes: Buffer, cuts: number[], maxLength?: number): string[] {
