@@ -1040,11 +1040,6 @@ export class Aggregate {
     }
   }
 
-  /** The index of a port key that was seen. */
-  private portIndex(key: number): number {
-    return this.ports.indexOf(key);
-  }
-
   /**
    * Every pair of a source: (destination id, port key, signed count, first, last), newest first. A
    * callback, not an iterator, so the classifier's passes over a million sources allocate nothing
@@ -1070,7 +1065,7 @@ export class Aggregate {
     if (events === 0) return;
     if (src.pairRows === 0) {
       const inbound = (src.anyBits & B_INBOUND) !== 0 ? events : 0;
-      fn(src.onePort, src.probes > 0 ? events : -events, this.portIndex(src.onePort), inbound);
+      fn(src.onePort, src.probes > 0 ? events : -events, this.ports.indexOf(src.onePort), inbound);
       return;
     }
     const d = this.derive();
@@ -1078,7 +1073,7 @@ export class Aggregate {
     const runs = this.runsPool.pop() ?? new PortRuns();
     runs.read(this.pairs, d.rowStart[src.id], d.rowStart[src.id + 1]);
     try {
-      for (let i = 0; i < runs.runs; i++) fn(runs.key[i], runs.signed[i], this.portIndex(runs.key[i]), runs.inbound[i]);
+      for (let i = 0; i < runs.runs; i++) fn(runs.key[i], runs.signed[i], this.ports.indexOf(runs.key[i]), runs.inbound[i]);
     } finally {
       this.runsPool.push(runs);
     }
@@ -1131,7 +1126,7 @@ export class Aggregate {
     for (let id = 0; id < n; id++) {
       if (sources.int(id, S_EVENTS) === 0) continue;
       if (sources.int(id, S_ROWS) === 0) {
-        const k = this.portIndex(sources.int(id, S_ONE_PORT));
+        const k = this.ports.indexOf(sources.int(id, S_ONE_PORT));
         portSources[k]++;
         if (sources.int(id, S_PROBES) > 0) portProbeSources[k]++;
         continue;
@@ -1139,7 +1134,7 @@ export class Aggregate {
       runs.read(p, rowStart[id], rowStart[id + 1]);
       sources.setCounts(id, runs.runs, runs.destinations);
       for (let i = 0; i < runs.runs; i++) {
-        const k = this.portIndex(runs.key[i]);
+        const k = this.ports.indexOf(runs.key[i]);
         portSources[k]++;
         if (runs.signed[i] > 0) portProbeSources[k]++;
       }
@@ -1160,13 +1155,12 @@ export class Aggregate {
     const sources = this.sources;
     const p = this.pairs;
     const start = new Int32Array(ports + 1);
-    const portIndexOf = (key: number) => this.portIndex(key);
-    const each = (fn: (portIndex: number, dstId: number) => void) => {
+        const each = (fn: (portIndex: number, dstId: number) => void) => {
       for (let id = 0; id < sources.size; id++) {
         if (sources.int(id, S_EVENTS) === 0) continue;
-        if (sources.int(id, S_ROWS) === 0) fn(portIndexOf(sources.int(id, S_ONE_PORT)), sources.int(id, S_ONE_DST));
+        if (sources.int(id, S_ROWS) === 0) fn(this.ports.indexOf(sources.int(id, S_ONE_PORT)), sources.int(id, S_ONE_DST));
       }
-      for (let r = 0; r < p.size; r++) fn(portIndexOf(p.key(r)), p.dst(r));
+      for (let r = 0; r < p.size; r++) fn(this.ports.indexOf(p.key(r)), p.dst(r));
     };
     each((k) => start[k + 1]++);
     for (let k = 0; k < ports; k++) start[k + 1] += start[k];

@@ -45,18 +45,13 @@ export class AddressIndex {
     }
     const slots = this.slots;
     const key = n | 0;
-    const cap = this.capacity;
-    let i = slotOf(key, cap);
-    for (;;) {
-      const id = slots[2 * i + 1] - 1;
-      if (id < 0) break;
-      if (slots[2 * i] === key) return id;
-      if (++i === cap) i = 0;
-    }
+    const i = this.slotIndex(key);
+    const known = slots[2 * i + 1] - 1;
+    if (known >= 0) return known;
     const id = this.newId(n);
     slots[2 * i] = key;
     slots[2 * i + 1] = id + 1;
-    if (++this.v4Count * 10 > cap * 7) this.growSlots();
+    if (++this.v4Count * 10 > this.capacity * 7) this.growSlots();
     return id;
   }
 
@@ -78,16 +73,16 @@ export class AddressIndex {
   }
 
   private findNumber(n: number): number {
+    return this.slots[2 * this.slotIndex(n | 0) + 1] - 1;
+  }
+
+  /** The slot that holds `key`, or the empty slot where it would go (linear probing). */
+  private slotIndex(key: number): number {
     const slots = this.slots;
-    const key = n | 0;
     const cap = this.capacity;
     let i = slotOf(key, cap);
-    for (;;) {
-      const id = slots[2 * i + 1] - 1;
-      if (id < 0) return -1;
-      if (slots[2 * i] === key) return id;
-      if (++i === cap) i = 0;
-    }
+    while (slots[2 * i + 1] !== 0 && slots[2 * i] !== key) if (++i === cap) i = 0;
+    return i;
   }
 
   private newId(n: number): number {
