@@ -36,13 +36,14 @@ interface Measured {
   code: number;
 }
 
-function run(script: string, args: string[]): Measured {
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measured {
   // Best of `runs` for time (least disturbed by the machine); peak RSS of the same run.
   let best: Measured | null = null;
   for (let i = 0; i < runs; i++) {
     const r = spawnSync(process.execPath, [measure, script, ...args], {
       stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
       maxBuffer: 1 << 20,
+      env,
     });
     const m = JSON.parse(String(r.output[3]).trim().split('\n').pop() as string) as Measured;
     if (best === null || m.ms < best.ms) best = m;
@@ -82,10 +83,14 @@ if (given !== undefined) {
     if (family === 'iptables' && lines >= 4_000_000) {
       console.log(`memory: ${(m.maxRssKb / 1024).toFixed(0)} MB peak RSS on ${lines.toLocaleString('en')} lines (target < 300 MB at 4 M lines)`);
     }
+    // The opt-in parse worker (PORTSCAN_REPORT_PARSE_WORKER=auto: a second thread parses).
+    const pm = family === 'iptables' ? run(cli, [file], { ...process.env, PORTSCAN_REPORT_PARSE_WORKER: 'auto' }) : null;
+    if (pm !== null) console.log(row(`  with the parse worker`, file, lines, pm));
     if (family === 'iptables' && existsSync(naive)) {
       const nm = run(naive, [file]);
       console.log(row('naive reference iptables', file, lines, nm));
       console.log(`ratio: portscan-report takes ${(m.ms / nm.ms).toFixed(2)}× the naive program's time (target ≤ 1.00)`);
+      if (pm !== null) console.log(`       with the parse worker ${(pm.ms / nm.ms).toFixed(2)}×, ${(pm.maxRssKb / 1024).toFixed(0)} MB peak RSS`);
     }
   }
   if (perLine.iptables !== undefined) {

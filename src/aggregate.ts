@@ -1192,16 +1192,20 @@ export class Aggregate {
   }
 
   /** The last destination looked up: most logs watch a handful of addresses, so it often repeats. */
+  /** The previous event's destination (most logs are of one host): its number, or its text. */
+  private lastDestinationV4 = -1;
   private lastDestination = '';
   private lastDestinationId = -1;
 
+  /** Reads `address` only when `v4` is -1 (events from the parse worker carry no IPv4 text). */
   private internDestination(address: string, v4: number): number {
-    if (address === this.lastDestination) return this.lastDestinationId;
+    if (v4 >= 0 ? v4 === this.lastDestinationV4 : address === this.lastDestination && this.lastDestinationId >= 0) return this.lastDestinationId;
     const id = this.destinationIds.intern(address, v4);
     if (id === this.destinationNames.length) {
       this.destinationNames.push(this.destinationIds.address(id));
       this.destinationFlags.push(0);
     }
+    this.lastDestinationV4 = this.destinationIds.ipv4(id);
     this.lastDestination = this.destinationNames[id];
     this.lastDestinationId = id;
     return id;

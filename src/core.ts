@@ -7,7 +7,9 @@
  *   for (const line of lines) input.push(line);
  *   const aggregate = analyzer.aggregate;
  */
-import { Aggregate } from './aggregate.js';
+import { Aggregate, MAX_REJECT_SAMPLES } from './aggregate.js';
+import type { InputSummary } from './ingest/protocol.js';
+import { LineSplitter } from './lines.js';
 import type { CidrSet } from './classify/cidr.js';
 import { newEvent, newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
 import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
@@ -33,6 +35,13 @@ export interface AnalyzeOptions {
    */
   since: number;
   until: number;
+  /**
+   * Parse lines in a worker thread while this one aggregates (src/ingest/parallel.ts): `auto` for
+   * inputs of 4 MiB and more on a machine with more than one core, `always` (tests), or `never`
+   * (the default: the worker saves about 15% of the time and costs about 20 MB of memory). The
+   * aggregate is the same either way.
+   */
+  parseWorker: 'auto' | 'always' | 'never';
 }
 
 export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): AnalyzeOptions {
@@ -44,6 +53,7 @@ export function normalizeAnalyzeOptions(o: Partial<AnalyzeOptions> = {}): Analyz
     ignoreDst: o.ignoreDst != null && !o.ignoreDst.isEmpty ? o.ignoreDst : null,
     since: o.since ?? -Infinity,
     until: o.until ?? Infinity,
+    parseWorker: o.parseWorker ?? 'never',
   };
 }
 
@@ -110,6 +120,24 @@ export class Analyzer {
     agg.addEvent(ev);
   }
 
+  /**
+   * Take in what a parse worker counted of one input besides its events (src/ingest/parallel.ts),
+   * as a serial run would have counted it: samples are kept while there is room, reasons keep the
+   * order they first occurred in.
+   */
+  absorb(s: InputSummary): void {
+    const agg = this.aggregate;
+    agg.ignoredLines += s.ignoredLines;
+    agg.unrecognizedLines += s.unrecognizedLines;
+    for (const sample of s.unrecognizedSamples) {
+      if (this.unrecognizedSamples.length < MAX_UNRECOGNIZED_SAMPLES) this.unrecognizedSamples.push(sample);
+    }
+    for (const [reason, n] of s.rejected) agg.rejected.set(reason, (agg.rejected.get(reason) ?? 0) + n);
+    for (const sample of s.rejectSamples) {
+      if (agg.rejectSamples.length < MAX_REJECT_SAMPLES) agg.rejectSamples.push(sample);
+    }
+  }
+
   noteUnrecognized(input: string, lineNumber: number, text: string): void {
     this.aggregate.unrecognizedLines++;
     if (this.unrecognizedSamples.length < MAX_UNRECOGNIZED_SAMPLES) {
@@ -139,6 +167,19 @@ export class LineInput {
     readonly name: string,
     readonly ctx: ParseContext,
   ) {}
+
+  /** A LineSplitter that feeds this input (a line over MAX_LINE_LENGTH is a reject). */
+  splitter(): LineSplitter {
+    const agg = this.analyzer.aggregate;
+    return new LineSplitter(
+      (line) => this.push(line),
+      () => {
+        this.lineNumber++;
+        agg.lines++;
+        agg.addReject('line-too-long', this.name, this.lineNumber, '(line longer than 1 MiB skipped)');
+      },
+    );
+  }
 
   push(raw: string): void {
     const agg = this.analyzer.aggregate;

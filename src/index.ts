@@ -8,6 +8,7 @@
 import { Analyzer, type AnalyzeOptions } from './core.js';
 import type { Aggregate } from './aggregate.js';
 import { openSource, readSource } from './stream.js';
+import { stopParseWorkers } from './ingest/parallel.js';
 import type { Readable } from 'node:stream';
 
 export { Analyzer, LineInput, INPUT_FORMATS, type AnalyzeOptions, type InputFormat } from './core.js';
@@ -68,13 +69,21 @@ export function analyzeLines(lines: Iterable<string>, options: Partial<AnalyzeOp
 /** Analyse a byte stream (gzip recognised by magic bytes). */
 export async function analyzeStream(stream: Readable, options: Partial<AnalyzeOptions> = {}): Promise<Aggregate> {
   const analyzer = new Analyzer(options);
-  await readSource({ name: '(stream)', stream, referenceTime: Date.now() }, analyzer);
+  try {
+    await readSource({ name: '(stream)', stream, referenceTime: Date.now() }, analyzer);
+  } finally {
+    await stopParseWorkers();
+  }
   return analyzer.aggregate;
 }
 
 /** Analyse files (`-` is standard input). Rejects with a ReportError naming the file. */
 export async function analyzeFiles(paths: string[], options: Partial<AnalyzeOptions> = {}, stdin: Readable = process.stdin): Promise<Aggregate> {
   const analyzer = new Analyzer(options);
-  for (const p of paths) await readSource(await openSource(p, stdin), analyzer);
+  try {
+    for (const p of paths) await readSource(await openSource(p, stdin), analyzer);
+  } finally {
+    await stopParseWorkers();
+  }
   return analyzer.aggregate;
 }

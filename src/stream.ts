@@ -12,7 +12,8 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Analyzer } from './core.js';
 import { describeSystemError, ReportError } from './errors.js';
-import { LineSplitter, MAX_LINE_LENGTH } from './lines.js';
+import { WORKER_MIN_BYTES, WorkerFeed, workerUseful } from './ingest/parallel.js';
+import { MAX_LINE_LENGTH } from './lines.js';
 import { isPcapMagic, PcapDecoder } from './pflog/pcap.js';
 
 export { MAX_LINE_LENGTH };
@@ -155,16 +156,6 @@ export interface ReadResult {
  * `.gz` of a pflog). Resolves when every line has been pushed.
  */
 export async function readSource(src: InputSource, analyzer: Analyzer): Promise<ReadResult> {
-  const input = analyzer.openInput(src.name, src.referenceTime);
-  // Lines end at LF; the core strips the CR of CRLF lines.
-  const splitter = new LineSplitter(
-    (line) => input.push(line),
-    () => {
-      input.lineNumber++;
-      analyzer.aggregate.lines++;
-      analyzer.aggregate.addReject('line-too-long', src.name, input.lineNumber, '(line longer than 1 MiB skipped)');
-    },
-  );
   const raw = src.onBytes === undefined ? src.stream : counted(src.stream, src.onBytes);
 
   let head = await peek(raw, src.name);
@@ -181,16 +172,56 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
   if (format === 'pflog') {
     throw new ReportError('INPUT_CORRUPT', `${src.name}: not a pcap file (--input-format pflog reads binary /var/log/pflog)`);
   }
-  const bytes = edges.take(head.rest);
-
   try {
-    for await (const chunk of bytes) splitter.write(chunk);
+    await readLines(edges.take(head.rest), src, analyzer);
   } catch (err) {
     if (err instanceof ReportError) throw err;
     throw describeSystemError(src.name, err);
   }
-  splitter.end();
   return edges.result();
+}
+
+/**
+ * Lines of text to the analyzer: on this thread, or through the parse worker when the input is
+ * large (the first WORKER_MIN_BYTES are read before choosing; a smaller input ends before that).
+ */
+async function readLines(chunks: AsyncIterable<Buffer>, src: InputSource, analyzer: Analyzer): Promise<void> {
+  const mode = analyzer.options.parseWorker;
+  const it = chunks[Symbol.asyncIterator]();
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  const held: Buffer[] = [];
+  let serial = mode === 'never' || (mode === 'auto' && !workerUseful());
+  let exhausted = false;
+  if (mode === 'auto' && !serial) {
+    let heldBytes = 0;
+    while (heldBytes < WORKER_MIN_BYTES) {
+      const r = await it.next();
+      if (r.done === true) {
+        exhausted = serial = true;
+        break;
+      }
+      held.push(r.value);
+      heldBytes += r.value.length;
+    }
+  }
+
+  if (serial) {
+    // Lines end at LF; the core strips the CR of CRLF lines.
+    const splitter = analyzer.openInput(src.name, src.referenceTime).splitter();
+    for (const chunk of held) splitter.write(chunk);
+    if (!exhausted) for await (const chunk of rest) splitter.write(chunk);
+    splitter.end();
+    return;
+  }
+  const feed = WorkerFeed.open(analyzer, src.name, src.referenceTime);
+  try {
+    for (const chunk of held) await feed.write(chunk);
+    held.length = 0;
+    for await (const chunk of rest) await feed.write(chunk);
+    await feed.end();
+  } finally {
+    feed.release();
+  }
 }
 
 /**

@@ -45,7 +45,8 @@ export interface PacketEvent {
   /**
    * The same addresses as unsigned 32-bit numbers when they are IPv4 and the parser had the number
    * at hand (it saves the aggregate reading the text again); -1 otherwise. Optional for a parser:
-   * -1 is always correct.
+   * -1 is always correct. Where it is set, the aggregate reads the number and not the text (except
+   * for forwarded packets), so events from the parse worker (src/ingest/wire.ts) come without it.
    */
   srcV4: number;
   dstV4: number;

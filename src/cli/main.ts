@@ -13,10 +13,11 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import yargs from 'yargs';
-import { Analyzer } from '../core.js';
+import { Analyzer, type AnalyzeOptions } from '../core.js';
 import { ReportError } from '../errors.js';
 import { reporters } from '../reports/index.js';
 import { num } from '../reports/format.js';
+import { stopParseWorkers } from '../ingest/parallel.js';
 import { openFile, openSource, readSource, STDIN, type OpenedFile, type ReadRange } from '../stream.js';
 import { runExplain } from './explain.js';
 import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
@@ -131,7 +132,16 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** `PORTSCAN_REPORT_PARSE_WORKER`: `never` (unset), `auto` or `always` (see README, Performance). */
+function parseWorkerMode(v: string | undefined): AnalyzeOptions['parseWorker'] {
+  if (v === undefined || v === '' || v === 'never') return 'never';
+  if (v === 'always' || v === 'auto') return v;
+  throw new ReportError('USAGE', `PORTSCAN_REPORT_PARSE_WORKER must be auto, always or never, not '${v}'`);
+}
+
 async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
+  // Before any file is opened: a usage error leaves nothing open.
+  const parseWorker = parseWorkerMode(io.env.PORTSCAN_REPORT_PARSE_WORKER);
   const incremental = opts.state !== null;
   const stdinGiven = opts.files.includes(STDIN);
   if (incremental && stdinGiven) {
@@ -179,6 +189,7 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
     year: opts.year,
     ignoreSrc: opts.ignoreSrc,
     ignoreDst: opts.ignoreDst,
+    parseWorker,
     ...window,
   });
 
@@ -212,6 +223,8 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
     }
   } finally {
     progress?.done();
+    // The report needs the memory more than a next run needs a warm worker.
+    await stopParseWorkers();
   }
 
   const agg = analyzer.aggregate;
