@@ -140,6 +140,18 @@ function parseWorkerMode(v: string | undefined): AnalyzeOptions['parseWorker'] {
 }
 
 async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
+  const preopened: (OpenedFile | null)[] = [];
+  try {
+    return await runOpening(opts, io, now, preopened);
+  } finally {
+    // A run that stopped early (a missing second file, a usage error found after opening) leaves
+    // no file open; a stream read to its end is closed already and this does nothing.
+    for (const o of preopened) o?.source.stream.destroy();
+  }
+}
+
+/** The run; `preopened` receives the inputs it opens ahead of reading them (`run` closes them). */
+async function runOpening(opts: CliOptions, io: CliIo, now: number, preopened: (OpenedFile | null)[]): Promise<number> {
   // Before any file is opened: a usage error leaves nothing open.
   const parseWorker = parseWorkerMode(io.env.PORTSCAN_REPORT_PARSE_WORKER);
   const incremental = opts.state !== null;
@@ -149,7 +161,6 @@ async function run(opts: CliOptions, io: CliIo, now: number): Promise<number> {
   }
   // Open every input first: a missing file is reported before any work or output. Without --state
   // the streams are kept and read as they are (a pipe such as `<(zcat …)` can only be read once).
-  const preopened: (OpenedFile | null)[] = [];
   for (const f of opts.files) {
     const opened = f === STDIN ? null : await openFile(f, { offset: 0, completeLinesOnly: false });
     if (incremental) opened?.source.stream.destroy();

@@ -3,7 +3,7 @@
  * what only a process shows (a closed pipe, the bin file).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -81,6 +81,23 @@ test('a missing file is one line naming the file, exit 2', async () => {
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr.trim().split('\n')).toEqual([`portscan-report: ${join(tmp, 'nope.log')}: no such file`]);
+});
+
+test('a missing second file leaves the first one closed', async () => {
+  // Every input is opened before any is read; the run stops at the missing one.
+  const target = (fd: string) => {
+    try {
+      return readlinkSync(join('/proc/self/fd', fd));
+    } catch {
+      return '';
+    }
+  };
+  const openOnFixture = () => readdirSync('/proc/self/fd').filter((fd) => target(fd) === fixture).length;
+  const before = openOnFixture();
+  const r = await runCli([fixture, join(tmp, 'nope.log')]);
+  expect(r.code).toBe(2);
+  await new Promise((res) => setTimeout(res, 50));
+  expect(openOnFixture()).toBe(before);
 });
 
 test('a corrupt gzip file is one line naming the file, exit 2', async () => {
