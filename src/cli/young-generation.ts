@@ -1,5 +1,5 @@
 /**
- * For the CLI only (src/cli/bin.ts imports it first): a library user's process is theirs.
+ * For the CLI only (src/cli/run.ts imports it first): a library user's process is theirs.
  *
  * Cap V8's young generation (NEW_SPACE_CAP, both semi-spaces). V8 grows it once enough bytes have
  * survived collections, summed over the whole run, so on a long log it always reaches its maximum

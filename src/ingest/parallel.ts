@@ -65,8 +65,8 @@ class IngestWorker {
   private stopping = false;
 
   constructor() {
-    // A small young generation, as for the main thread (src/cli/bin.ts): the worker's garbage is
-    // short-lived lines, and a large young space is only resident memory.
+    // V8 flags are the process's: under the CLI, whose young-generation cap is in force by now
+    // (src/cli/young-generation.ts), the worker keeps the small young generation it starts with.
     this.worker = new Worker(workerUrl());
     // A message about an input given up on (its reading failed) is dropped.
     this.worker.on('message', (m: ToMain) => {

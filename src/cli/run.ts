@@ -1,0 +1,20 @@
+/** The CLI's process (src/cli/bin.ts starts it): process-wide settings, then main(). */
+// First, so that its check runs as early as it can (see there).
+import './young-generation.js';
+import { main } from './main.js';
+
+// `portscan-report … | head`: the reader went away; what it wanted was written. Exit 0.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`portscan-report: internal error: ${String(err)}\n`);
+    process.exitCode = 3;
+  },
+);
