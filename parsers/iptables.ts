@@ -11,7 +11,7 @@
  */
 import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
 import { canonicalIpv4, canonicalIpv6, ipv4ToNumber, numberToIpv4 } from '../src/net/ip.js';
-import { newSyslogHeader, readSyslogHeader, tagIs } from '../src/syslog.js';
+import { newSyslogHeader, readSyslogHeader, REPEATED, tagIs } from '../src/syslog.js';
 import { isBsdStampAt, isIsoDateAtBytes, readBsdStampBytes, readIsoStamp, readIsoStampBytes, stampEnd } from '../src/time/stamps.js';
 import {
   newEvent,
@@ -395,6 +395,8 @@ const bytes = new Uint8Array(buf.buffer, buf.byteOffset, BUF_SIZE + PAD);
 const view = new DataView(buf.buffer, buf.byteOffset, BUF_SIZE + PAD);
 /** Buffer#utf8Write (Buffer#write without its argument handling): bytes written. */
 const writer = buf as unknown as { utf8Write(s: string, offset: number): number };
+/** Buffer#latin1Slice (toString('latin1', …) without its argument handling). */
+const reader = buf as unknown as { latin1Slice(from: number, to: number): string };
 
 /** Four ASCII characters as the int32 that getInt32(i, true) reads where they are. */
 function w4(s: string): number {
@@ -580,7 +582,7 @@ function quadText(b: Uint8Array, i: number, len: number): string {
  * The address at `i` in canonical form (address()), addrAt at the space after it; '' when it is not
  * a plain address followed by a space.
  */
-function addressAt(line: string, b: Uint8Array, i: number): string {
+function addressAt(b: Uint8Array, i: number): string {
   // Dotted quad: four octets of one to three digits, at most 255, then a space (ipv4ToNumber's
   // reading); a leading zero makes the text not canonical (leadingZeroOctet).
   let k = i;
@@ -634,7 +636,7 @@ function addressAt(line: string, b: Uint8Array, i: number): string {
   }
   addrAt = k;
   addrV4 = -1;
-  return canonicalIpv6(line.slice(i, k));
+  return canonicalIpv6(text(i, k));
 }
 
 /** The TCP flag bit of a three-letter name (its character codes), 0 for other names (flagBit). */
@@ -675,12 +677,54 @@ function isCachedPrefix(b: Uint8Array, at: number, len: number): boolean {
 export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
   const n = line.length;
   if (n > BUF_SIZE - 4) return undefined;
-  const b = bytes;
   // UTF-8: as many bytes as characters only when every character is ASCII (the buffer has room
   // for the whole line plus a multi-byte character, so a cut-off write is never mistaken for it).
   if (writer.utf8Write(line, 0) !== n) return undefined;
   view.setFloat64(n, 0);
   view.setFloat64(n + 8, 0);
+  return parseCommonBytes(n, ctx, into);
+}
+
+/**
+ * parseCommon of a line given as bytes, src[start, end), which the caller knows to be ASCII (the
+ * core's byte path, src/core.ts: no string is made of the line). Undefined when the line is not
+ * of the common shape, or is a syslog repetition (`message repeated N times: [ … ]`), which the
+ * string path reads; the caller then decodes the line and goes that way.
+ */
+export function parseIptablesBytes(src: Buffer, start: number, end: number, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
+  const n = end - start;
+  if (n > BUF_SIZE - 4) return undefined;
+  src.copy(buf, 0, start, end);
+  view.setFloat64(n, 0);
+  view.setFloat64(n + 8, 0);
+  const ev = parseCommonBytes(n, ctx, into);
+  // The fields up to commonEnd are read and the prefix is checked (prefixHasRepeat); after them a
+  // repetition could still begin where the core looks for one (repeatCount, src/syslog.ts).
+  if (ev !== undefined && commonEnd < REPEAT_WITHIN && hasRepeatFrom(commonEnd, n)) return undefined;
+  return ev;
+}
+
+/** repeatCount (src/syslog.ts) looks for its words within this many bytes of the line's start. */
+const REPEAT_WITHIN = 200 + REPEATED.length;
+
+/** Whether `message repeated ` starts at an index in [from, REPEAT_WITHIN) of the line in `bytes`. */
+function hasRepeatFrom(from: number, n: number): boolean {
+  const last = Math.min(REPEAT_WITHIN, n);
+  for (let k = from; k < last; k++) if (bytes[k] === 109 && reader.latin1Slice(k, k + REPEATED.length) === REPEATED) return true;
+  return false;
+}
+
+/** Index after the last field parseCommonBytes read (past it the line is not looked at). */
+let commonEnd = 0;
+
+/** The text of bytes [from, to) of the line in `bytes` (ASCII there, so latin1 is exact). */
+function text(from: number, to: number): string {
+  return reader.latin1Slice(from, to);
+}
+
+/** parseCommon's reading, of the n bytes of a line in `bytes` (zero PAD after them). */
+function parseCommonBytes(n: number, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
+  const b = bytes;
 
   // --- syslog header (readSyslogHeader): <PRI>, then an RFC 3339 or BSD stamp.
   let i = 0;
@@ -747,7 +791,10 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
     if (b[e - 1] !== 78 || b[e - 2] !== 73 || !isFieldBoundary(b[e - 3])) return undefined;
     const fieldsAt = e - 2;
     const plen = fieldsAt - p;
-    action = actionOf(line, p, fieldsAt);
+    const prefix = text(p, fieldsAt);
+    // `message repeated N times: [ … IN=…`: a repetition, which the string path counts.
+    if (prefix.indexOf(REPEATED) >= 0) return undefined;
+    action = actionOf(prefix, 0, prefix.length);
     if (plen > 0 && plen <= PREFIX_MAX) {
       for (let k = 0; k < plen; k++) prefixBuf[k] = b[p + k];
       prefixLen = plen;
@@ -771,12 +818,12 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
     q++;
   }
   if (at4(q) !== SRC_EQ) return undefined;
-  const src = addressAt(line, b, q + 4);
+  const src = addressAt(b, q + 4);
   if (src === '') return undefined;
   const srcV4 = addrV4;
   q = addrAt; // the space after SRC
   if (at4(q) !== SP_DST || b[q + 4] !== 61) return undefined;
-  const dst = addressAt(line, b, q + 5);
+  const dst = addressAt(b, q + 5);
   if (dst === '') return undefined;
   const dstV4 = addrV4;
   q = addrAt;
@@ -835,7 +882,7 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
   } else if (protoEnd - protoAt === 3 && b[protoAt] === 85 && b[protoAt + 1] === 68 && b[protoAt + 2] === 80) {
     proto = PROTO_UDP;
   } else {
-    proto = protoNumber(line.slice(protoAt, protoEnd));
+    proto = protoNumber(text(protoAt, protoEnd));
     if (!(proto >= 0)) return undefined;
   }
   q = protoEnd;
@@ -847,8 +894,8 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
   const inLen = inEnd - inAt;
   const outLen = outEnd - outAt;
   ev.direction = directionOf(inLen, outLen);
-  if (inLen > 0) ev.iface = ifaceAt(line, b, inAt, inEnd);
-  else if (outLen > 0) ev.iface = ifaceAt(line, b, outAt, outEnd);
+  if (inLen > 0) ev.iface = ifaceAt(b, inAt, inEnd);
+  else if (outLen > 0) ev.iface = ifaceAt(b, outAt, outEnd);
   ev.src = src;
   ev.dst = dst;
   ev.srcV4 = srcV4;
@@ -869,7 +916,10 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
     if (q < 0 || spt > 65535 || dpt > 65535) return undefined;
     ev.srcPort = spt;
     ev.dstPort = dpt;
-    if (proto !== PROTO_TCP) return ev;
+    if (proto !== PROTO_TCP) {
+      commonEnd = q;
+      return ev;
+    }
     // [SEQ= ACK=] WINDOW= RES=
     if (at4(q) === SP_SEQ && b[q + 4] === 61) {
       digitsAt(b, q + 5);
@@ -913,15 +963,17 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
     q = numAt;
     if (q < 0 || at4(q) !== SP_COD || at4(q + 2) !== ODE_EQ) return undefined;
     const code = digitsAt(b, q + 6);
-    if (numAt < 0) return undefined;
+    q = numAt;
+    if (q < 0) return undefined;
     ev.icmpType = type;
     ev.icmpCode = code;
   }
+  commonEnd = q;
   return ev;
 }
 
-/** line.slice(from, to), the same string as last time when the name is the same. */
-function ifaceAt(line: string, b: Uint8Array, from: number, to: number): string {
+/** text(from, to), the same string as last time when the name is the same. */
+function ifaceAt(b: Uint8Array, from: number, to: number): string {
   const len = to - from;
   if (len === ifaceLen) {
     let same = true;
@@ -933,7 +985,7 @@ function ifaceAt(line: string, b: Uint8Array, from: number, to: number): string 
     }
     if (same) return ifaceText;
   }
-  ifaceText = line.slice(from, to);
+  ifaceText = text(from, to);
   if (len <= ifaceBytes.length) {
     for (let k = 0; k < len; k++) ifaceBytes[k] = b[from + k];
     ifaceLen = len;

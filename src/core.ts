@@ -13,6 +13,8 @@ import { LineSplitter } from './lines.js';
 import type { CidrSet } from './classify/cidr.js';
 import { newEvent, newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
 import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
+import { iptablesParser, parseIptablesBytes } from '../parsers/iptables.js';
+import { REPEATED, repeatCount } from './syslog.js';
 
 /** `auto`, a line format, or binary pflog (read from pcap files only). */
 export type InputFormat = 'auto' | LineFormat | 'pflog';
@@ -168,7 +170,10 @@ export class LineInput {
     readonly ctx: ParseContext,
   ) {}
 
-  /** A LineSplitter that feeds this input (a line over MAX_LINE_LENGTH is a reject). */
+  /**
+   * A LineSplitter that feeds this input (a line over MAX_LINE_LENGTH is a reject). ASCII lines go
+   * to pushBytes first, and are decoded only when it declines them.
+   */
   splitter(): LineSplitter {
     const agg = this.analyzer.aggregate;
     return new LineSplitter(
@@ -178,7 +183,41 @@ export class LineInput {
         agg.lines++;
         agg.addReject('line-too-long', this.name, this.lineNumber, '(line longer than 1 MiB skipped)');
       },
+      undefined,
+      (bytes, start, end) => this.pushBytes(bytes, start, end),
     );
+  }
+
+  /**
+   * The line bytes[start, end) (ASCII), read without making a string of it, when it is what
+   * `push` would hand the iptables parser and of the common netfilter shape (parseIptablesBytes).
+   * Returns false, having counted nothing, for any other line: the caller then decodes it for
+   * `push`. The two paths give the same result (test/core/lines.test.ts, test/core/parallel.test.ts).
+   */
+  pushBytes(bytes: Buffer, start: number, end: number): boolean {
+    // push tries the parser of the previous firewall line first, else the candidates in order.
+    if ((this.last ?? this.analyzer.candidates[0]) !== iptablesParser) return false;
+    // trimLine's reading: a CR, NULs, spaces and tabs at the end; NULs and spaces at the start.
+    while (end > start) {
+      const c = bytes[end - 1];
+      if (c !== 13 && c !== 0 && c !== 32 && c !== 9) break;
+      end--;
+    }
+    while (start < end && (bytes[start] === 0 || bytes[start] === 32)) start++;
+    if (start === end) return false;
+    let ev: PacketEvent | undefined;
+    try {
+      ev = parseIptablesBytes(bytes, start, end, this.ctx, this.lastEvent === this.spareA ? this.spareB : this.spareA);
+    } catch {
+      ev = undefined;
+    }
+    if (ev === undefined) return false;
+    this.analyzer.aggregate.lines++;
+    this.lineNumber++;
+    this.last = iptablesParser;
+    this.analyzer.addEvent(ev);
+    this.lastEvent = ev;
+    return true;
   }
 
   push(raw: string): void {
@@ -272,22 +311,3 @@ function trimLine(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-const REPEATED = 'message repeated ';
-
-/** N of a `[last ]message repeated N times` syslog line, else 0. */
-export function repeatCount(line: string): number {
-  const k = line.indexOf(REPEATED);
-  if (k < 0 || k > 200) return 0;
-  let i = k + REPEATED.length;
-  let n = 0;
-  let digits = 0;
-  for (;;) {
-    const d = line.charCodeAt(i) - 48;
-    if (!(d >= 0 && d <= 9)) break;
-    n = n * 10 + d;
-    i++;
-    digits++;
-  }
-  if (digits === 0 || !line.startsWith(' time', i)) return 0;
-  return n;
-}

@@ -7,10 +7,15 @@
  * never splits a character. Every newline ends a line (empty lines included); a last line without
  * a newline is a line if it is not empty. A line longer than `maxLength` bytes is skipped and
  * reported once through `onTooLong`; nothing of it is kept.
+ *
+ * With `onBytes` (the core's byte path), the lines of an all-ASCII chunk are first offered as
+ * bytes, and only the ones it declines are decoded (each on its own).
  */
 
 /** Longest line kept; a longer one (binary junk, a missing newline) is counted and skipped. */
 export const MAX_LINE_LENGTH = 1 << 20;
+
+import { isAscii } from 'node:buffer';
 
 const NL = 0x0a;
 /** Bytes decoded at a time (see `write`). */
@@ -23,10 +28,16 @@ export class LineSplitter {
   /** Inside a line that is too long: drop bytes up to its newline. */
   private skipping = false;
 
+  /**
+   * `onBytes`, when given, is offered each line of an all-ASCII chunk as bytes (chunk, start, end)
+   * before any string is made of it; it returns whether it took the line. A line it declines is
+   * decoded and handed to `onLine`. (Lines that span chunks always go to `onLine`.)
+   */
   constructor(
     private readonly onLine: (line: string) => void,
     private readonly onTooLong: () => void,
     private readonly maxLength: number = MAX_LINE_LENGTH,
+    private readonly onBytes?: (chunk: Buffer, start: number, end: number) => boolean,
   ) {}
 
   write(chunk: Buffer): void {
@@ -52,6 +63,11 @@ export class LineSplitter {
       from = first + 1;
     }
     const last = chunk.lastIndexOf(NL);
+    if (this.onBytes !== undefined && from <= last && isAscii(chunk)) {
+      this.splitBytes(chunk, from, last);
+      this.hold(chunk, last + 1);
+      return;
+    }
     // Decode in pieces of about PIECE bytes, each ending at a newline: a piece's text is an
     // ordinary young string that dies with its lines. (A whole 256 KiB chunk decoded at once is a
     // large object that outlives the collections made while its lines are read; those promoted
@@ -74,6 +90,19 @@ export class LineSplitter {
     this.carry = [];
     this.carryLength = 0;
     this.skipping = false;
+  }
+
+  /** The lines of chunk[from, last] (ASCII; `last` is a newline) as bytes, else as text. */
+  private splitBytes(chunk: Buffer, from: number, last: number): void {
+    const onBytes = this.onBytes!;
+    const latin1 = chunk as unknown as { latin1Slice(from: number, to: number): string };
+    let i = from;
+    while (i <= last) {
+      const j = chunk.indexOf(NL, i);
+      if (j - i > this.maxLength) this.onTooLong();
+      else if (!onBytes(chunk, i, j)) this.onLine(latin1.latin1Slice(i, j));
+      i = j + 1;
+    }
   }
 
   /** Lines of `text` (which holds whole lines, the last without its newline). */

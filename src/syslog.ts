@@ -159,3 +159,24 @@ function skipStructuredData(line: string, j: number): number {
 export function tagIs(line: string, h: SyslogHeader, name: string): boolean {
   return h.tagEnd - h.tagStart === name.length && line.startsWith(name, h.tagStart);
 }
+
+/** The words of a syslog repetition line (`[last ]message repeated N times`). */
+export const REPEATED = 'message repeated ';
+
+/** N of a `[last ]message repeated N times` syslog line, else 0. */
+export function repeatCount(line: string): number {
+  const k = line.indexOf(REPEATED);
+  if (k < 0 || k > 200) return 0;
+  let i = k + REPEATED.length;
+  let n = 0;
+  let digits = 0;
+  for (;;) {
+    const d = line.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) break;
+    n = n * 10 + d;
+    i++;
+    digits++;
+  }
+  if (digits === 0 || !line.startsWith(' time', i)) return 0;
+  return n;
+}

@@ -76,3 +76,50 @@ describe('LineSplitter', () => {
     for (let i = 0; i < 200; i++) expect(feed(text, randomCuts(text.length, r, 1 + Math.floor(r() * 12)), 10)).toEqual(expected);
   });
 });
+
+describe('LineSplitter with onBytes', () => {
+  /** Lines as the splitter hands them over: taken as bytes (B:) or, declined, as text (T:). */
+  function feedBytes(bytes: Buffer, cuts: number[], take: (line: string) => boolean): string[] {
+    const out: string[] = [];
+    const s = new LineSplitter(
+      (line) => out.push(`T:${line}`),
+      () => out.push('TOO-LONG'),
+      undefined,
+      (chunk, start, end) => {
+        const line = chunk.toString('latin1', start, end);
+        if (!take(line)) return false;
+        out.push(`B:${line}`);
+        return true;
+      },
+    );
+    let at = 0;
+    for (const c of [...cuts, bytes.length]) {
+      s.write(bytes.subarray(at, c));
+      at = c;
+    }
+    s.end();
+    return out;
+  }
+
+  const ascii = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? '' : `line ${i} ${'x'.repeat(i % 50)}${i % 11 === 0 ? '\r' : ''}`)).join('\n');
+
+  test('every line once, in order, as bytes or as text, whatever the cuts', () => {
+    const bytes = Buffer.from(ascii);
+    const want = ascii.split('\n');
+    const r = rng(11);
+    for (let round = 0; round < 20; round++) {
+      const got = feedBytes(bytes, randomCuts(bytes.length, r, 1 + Math.floor(r() * 400)), (l) => l.length % 2 === 0);
+      expect(got.map((x) => x.slice(2))).toEqual(want);
+      // Lines within one chunk are offered as bytes; a declined one comes as text.
+      expect(got.some((x) => x.startsWith('B:'))).toBe(true);
+      expect(got.filter((x) => x.startsWith('B:')).every((x) => x.length % 2 === 0)).toBe(true);
+    }
+  });
+
+  test('a chunk with a non-ASCII byte is read as text only', () => {
+    const bytes = Buffer.from(`${ascii}\nnaïve café\n${ascii}`);
+    const got = feedBytes(bytes, [], () => true);
+    expect(got.map((x) => x.slice(2))).toEqual(bytes.toString('utf8').split('\n'));
+    expect(got.every((x) => x.startsWith('T:'))).toBe(true);
+  });
+});
