@@ -390,13 +390,26 @@ function actionOfPrefix(p: string): Action {
 const BUF_SIZE = 8192;
 /** Zero bytes after the line: every check fails on 0 as on charCodeAt's NaN past the end. */
 const PAD = 16;
-const buf = Buffer.alloc(BUF_SIZE + PAD);
-const bytes = new Uint8Array(buf.buffer, buf.byteOffset, BUF_SIZE + PAD);
-const view = new DataView(buf.buffer, buf.byteOffset, BUF_SIZE + PAD);
-/** Buffer#utf8Write (Buffer#write without its argument handling): bytes written. */
-const writer = buf as unknown as { utf8Write(s: string, offset: number): number };
+
 /** Buffer#latin1Slice (toString('latin1', …) without its argument handling). */
-const reader = buf as unknown as { latin1Slice(from: number, to: number): string };
+type Latin1 = { latin1Slice(from: number, to: number): string };
+
+/** A string line is written here (parseCommon). */
+const lineBuf = Buffer.alloc(BUF_SIZE + PAD);
+const lineBytes = new Uint8Array(lineBuf.buffer, lineBuf.byteOffset, lineBuf.length);
+const lineView = new DataView(lineBuf.buffer, lineBuf.byteOffset, lineBuf.length);
+/** Buffer#utf8Write (Buffer#write without its argument handling): bytes written. */
+const writer = lineBuf as unknown as { utf8Write(s: string, offset: number): number };
+
+/** A region of a chunk is copied here, once for all its lines (loadRegion, parseIptablesBytes). */
+let regionBuf = Buffer.alloc(64 * 1024 + PAD);
+let regionBytes = new Uint8Array(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
+let regionView = new DataView(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
+
+/** The buffer the line being read is in: one of the two above. */
+let bytes = lineBytes;
+let view = lineView;
+let reader = lineBuf as unknown as Latin1;
 
 /** Four ASCII characters as the int32 that getInt32(i, true) reads where they are. */
 function w4(s: string): number {
@@ -680,37 +693,80 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
   // UTF-8: as many bytes as characters only when every character is ASCII (the buffer has room
   // for the whole line plus a multi-byte character, so a cut-off write is never mistaken for it).
   if (writer.utf8Write(line, 0) !== n) return undefined;
-  view.setFloat64(n, 0);
-  view.setFloat64(n + 8, 0);
-  return parseCommonBytes(n, ctx, into);
+  lineView.setFloat64(n, 0);
+  lineView.setFloat64(n + 8, 0);
+  bytes = lineBytes;
+  view = lineView;
+  reader = lineBuf as unknown as Latin1;
+  return parseCommonBytes(0, n, ctx, into);
+}
+
+/** The chunk and the part of it in the region buffer (regionBuf[0] is chunk[regionFrom]). */
+let regionChunk: Buffer | null = null;
+let regionFrom = 0;
+let regionTo = 0;
+
+/**
+ * Copy chunk[from, to) (ASCII lines) into the region buffer, for parseIptablesBytes to read its
+ * lines there: one copy a region instead of one a line. `loadRegion(null, 0, 0)` forgets it (the
+ * chunk may be reused once its lines are read).
+ */
+export function loadRegion(chunk: Buffer | null, from: number, to: number): void {
+  regionChunk = chunk;
+  regionFrom = from;
+  regionTo = to;
+  if (chunk === null) return;
+  const n = to - from;
+  if (n + PAD > regionBuf.length) {
+    regionBuf = Buffer.alloc(n + PAD);
+    regionBytes = new Uint8Array(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
+    regionView = new DataView(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
+  }
+  chunk.copy(regionBuf, 0, from, to);
+  regionView.setFloat64(n, 0);
+  regionView.setFloat64(n + 8, 0);
 }
 
 /**
  * parseCommon of a line given as bytes, src[start, end), which the caller knows to be ASCII (the
- * core's byte path, src/core.ts: no string is made of the line). Undefined when the line is not
- * of the common shape, or is a syslog repetition (`message repeated N times: [ … ]`), which the
- * string path reads; the caller then decodes the line and goes that way.
+ * core's byte path, src/core.ts: no string is made of the line). Read in the region buffer when
+ * loadRegion put it there (else the line alone is copied there first). Undefined when the line is
+ * not of the common shape, or is a syslog repetition (`message repeated N times: [ … ]`), which
+ * the string path reads; the caller then decodes the line and goes that way.
  */
 export function parseIptablesBytes(src: Buffer, start: number, end: number, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
-  const n = end - start;
-  if (n > BUF_SIZE - 4) return undefined;
-  src.copy(buf, 0, start, end);
-  view.setFloat64(n, 0);
-  view.setFloat64(n + 8, 0);
-  const ev = parseCommonBytes(n, ctx, into);
-  // The fields up to commonEnd are read and the prefix is checked (prefixHasRepeat); after them a
-  // repetition could still begin where the core looks for one (repeatCount, src/syslog.ts).
-  if (ev !== undefined && commonEnd < REPEAT_WITHIN && hasRepeatFrom(commonEnd, n)) return undefined;
+  if (end - start > BUF_SIZE - 4) return undefined;
+  // A line of the region the splitter loaded; else the line alone, forgotten after this call.
+  const loaded = src === regionChunk && start >= regionFrom && end <= regionTo;
+  if (!loaded) loadRegion(src, start, end);
+  const s = start - regionFrom;
+  const n = end - regionFrom;
+  const v = regionView;
+  bytes = regionBytes;
+  view = v;
+  reader = regionBuf as unknown as Latin1;
+  // The line reads as if it ended the buffer: zeros after it for the parse, the next line's first
+  // bytes back afterwards.
+  const next0 = v.getFloat64(n);
+  const next8 = v.getFloat64(n + 8);
+  v.setFloat64(n, 0);
+  v.setFloat64(n + 8, 0);
+  let ev = parseCommonBytes(s, n, ctx, into);
+  // The fields up to commonEnd are read and the prefix is checked; after them a repetition could
+  // still begin where the core looks for one (repeatCount, src/syslog.ts).
+  if (ev !== undefined && commonEnd - s < REPEAT_WITHIN && hasRepeatFrom(commonEnd, Math.min(n, s + REPEAT_WITHIN))) ev = undefined;
+  v.setFloat64(n, next0);
+  v.setFloat64(n + 8, next8);
+  if (!loaded) regionChunk = null;
   return ev;
 }
 
 /** repeatCount (src/syslog.ts) looks for its words within this many bytes of the line's start. */
 const REPEAT_WITHIN = 200 + REPEATED.length;
 
-/** Whether `message repeated ` starts at an index in [from, REPEAT_WITHIN) of the line in `bytes`. */
-function hasRepeatFrom(from: number, n: number): boolean {
-  const last = Math.min(REPEAT_WITHIN, n);
-  for (let k = from; k < last; k++) if (bytes[k] === 109 && reader.latin1Slice(k, k + REPEATED.length) === REPEATED) return true;
+/** Whether `message repeated ` starts at an index in [from, to) of `bytes`. */
+function hasRepeatFrom(from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (bytes[k] === 109 && reader.latin1Slice(k, k + REPEATED.length) === REPEATED) return true;
   return false;
 }
 
@@ -722,16 +778,19 @@ function text(from: number, to: number): string {
   return reader.latin1Slice(from, to);
 }
 
-/** parseCommon's reading, of the n bytes of a line in `bytes` (zero PAD after them). */
-function parseCommonBytes(n: number, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
+/**
+ * parseCommon's reading, of the line bytes[s, n) (zero PAD after it). Indices are into `bytes`,
+ * so `n` is where the line ends, not its length.
+ */
+function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: PacketEvent): PacketEvent | undefined {
   const b = bytes;
 
   // --- syslog header (readSyslogHeader): <PRI>, then an RFC 3339 or BSD stamp.
-  let i = 0;
-  if (b[0] === 60) {
-    let j = 1;
-    while (j < 5 && b[j] >= 48 && b[j] <= 57) j++;
-    if (j === 1 || b[j] !== 62) return undefined;
+  let i = s;
+  if (b[s] === 60) {
+    let j = s + 1;
+    while (j < s + 5 && b[j] >= 48 && b[j] <= 57) j++;
+    if (j === s + 1 || b[j] !== 62) return undefined;
     i = j + 1;
   }
   let time: number;

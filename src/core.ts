@@ -13,7 +13,7 @@ import { LineSplitter } from './lines.js';
 import type { CidrSet } from './classify/cidr.js';
 import { newEvent, newParseContext, type PacketEvent, type ParseContext, type Parser, isEvent } from './types.js';
 import { detectionOrder, parsers, type LineFormat } from '../parsers/index.js';
-import { iptablesParser, parseIptablesBytes } from '../parsers/iptables.js';
+import { iptablesParser, loadRegion, parseIptablesBytes } from '../parsers/iptables.js';
 import { REPEATED, repeatCount } from './syslog.js';
 
 /** `auto`, a line format, or binary pflog (read from pcap files only). */
@@ -185,6 +185,7 @@ export class LineInput {
       },
       undefined,
       (bytes, start, end) => this.pushBytes(bytes, start, end),
+      loadRegion,
     );
   }
 

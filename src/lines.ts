@@ -38,6 +38,8 @@ export class LineSplitter {
     private readonly onTooLong: () => void,
     private readonly maxLength: number = MAX_LINE_LENGTH,
     private readonly onBytes?: (chunk: Buffer, start: number, end: number) => boolean,
+    /** Told of each all-ASCII region before its lines are offered, and (null) after. */
+    private readonly onRegion?: (chunk: Buffer | null, from: number, to: number) => void,
   ) {}
 
   write(chunk: Buffer): void {
@@ -96,6 +98,7 @@ export class LineSplitter {
   private splitBytes(chunk: Buffer, from: number, last: number): void {
     const onBytes = this.onBytes!;
     const latin1 = chunk as unknown as { latin1Slice(from: number, to: number): string };
+    this.onRegion?.(chunk, from, last + 1);
     let i = from;
     while (i <= last) {
       const j = chunk.indexOf(NL, i);
@@ -103,6 +106,7 @@ export class LineSplitter {
       else if (!onBytes(chunk, i, j)) this.onLine(latin1.latin1Slice(i, j));
       i = j + 1;
     }
+    this.onRegion?.(null, 0, 0);
   }
 
   /** Lines of `text` (which holds whole lines, the last without its newline). */

@@ -17,18 +17,15 @@ function read(data: Buffer, bytePath: boolean, size = 4096): unknown {
   const analyzer = new Analyzer({ timeZone: 'UTC' });
   const input = analyzer.openInput('t.log', Date.UTC(2026, 0, 1));
   let taken = 0;
-  const splitter = bytePath
-    ? new LineSplitter(
-        (l) => input.push(l),
-        () => undefined,
-        undefined,
-        (b, s, e) => {
-          const ok = input.pushBytes(b, s, e);
-          if (ok) taken++;
-          return ok;
-        },
-      )
-    : new LineSplitter((l) => input.push(l), () => undefined);
+  // The byte path is the input's own splitter (regions loaded once, lines read in place); the
+  // string path a splitter that only hands over text.
+  const pushBytes = input.pushBytes.bind(input);
+  input.pushBytes = (b, s, e) => {
+    const ok = pushBytes(b, s, e);
+    if (ok) taken++;
+    return ok;
+  };
+  const splitter = bytePath ? input.splitter() : new LineSplitter((l) => input.push(l), () => undefined);
   for (let at = 0; at < data.length; at += size) splitter.write(data.subarray(at, at + size));
   splitter.end();
   const a = analyzer.aggregate;
