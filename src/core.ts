@@ -39,9 +39,9 @@ export interface AnalyzeOptions {
   until: number;
   /**
    * Parse lines in a worker thread while this one aggregates (src/ingest/parallel.ts): `auto` for
-   * inputs of 4 MiB and more on a machine with more than one core, `always` (tests), or `never`
-   * (the default: the worker saves about 15% of the time and costs about 20 MB of memory). The
-   * aggregate is the same either way.
+   * inputs of 4 MiB and more on a machine with more than one core (the CLI's default), `always`
+   * (tests), or `never` (the library's default: a thread in the caller's process is the caller's
+   * choice). The aggregate is the same either way.
    */
   parseWorker: 'auto' | 'always' | 'never';
 }

@@ -132,10 +132,10 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** `PORTSCAN_REPORT_PARSE_WORKER`: `never` (unset), `auto` or `always` (see README, Performance). */
+/** `PORTSCAN_REPORT_PARSE_WORKER`: `auto` (unset), `always` or `never` (see README, Performance). */
 function parseWorkerMode(v: string | undefined): AnalyzeOptions['parseWorker'] {
-  if (v === undefined || v === '' || v === 'never') return 'never';
-  if (v === 'always' || v === 'auto') return v;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (v === 'always' || v === 'never') return v;
   throw new ReportError('USAGE', `PORTSCAN_REPORT_PARSE_WORKER must be auto, always or never, not '${v}'`);
 }
 
