@@ -63,6 +63,10 @@ export class BatchEncoder {
   private records = 0;
   private texts: string[] = [];
   private readonly interned = new Map<string, number>();
+  private lastIface: string | null = null;
+  private lastIfaceId = -1;
+  private lastVariant: string | null = null;
+  private lastVariantId = -1;
   /**
    * `free`: batch buffers given back by the decoder (see `recycleBatch`), shared by the encoders of
    * one thread; taken before allocating.
@@ -114,8 +118,24 @@ export class BatchEncoder {
     i[o + R_LENGTH] = ev.length;
     i[o + R_ICMP_TYPE] = ev.icmpType;
     i[o + R_ICMP_CODE] = ev.icmpCode;
-    i[o + R_IFACE] = this.intern(ev.iface);
-    i[o + R_VARIANT] = this.intern(ev.variant);
+    // Nearly every line of a log names the interface and variant of the one before (the parsers
+    // hand over the same string then): no Map lookup for those.
+    const iface = ev.iface;
+    if (iface === this.lastIface) {
+      i[o + R_IFACE] = this.lastIfaceId;
+    } else {
+      i[o + R_IFACE] = this.intern(iface);
+      this.lastIface = iface;
+      this.lastIfaceId = this.interned.get(iface)!;
+    }
+    const variant = ev.variant;
+    if (variant === this.lastVariant) {
+      i[o + R_VARIANT] = this.lastVariantId;
+    } else {
+      i[o + R_VARIANT] = this.intern(variant);
+      this.lastVariant = variant;
+      this.lastVariantId = this.interned.get(variant)!;
+    }
     this.f64[(o >> 1) + R_COUNT_F64] = ev.count;
   }
 
