@@ -394,22 +394,20 @@ const PAD = 16;
 /** Buffer#latin1Slice (toString('latin1', …) without its argument handling). */
 type Latin1 = { latin1Slice(from: number, to: number): string };
 
-/** A string line is written here (parseCommon). */
-const lineBuf = Buffer.alloc(BUF_SIZE + PAD);
-const lineBytes = new Uint8Array(lineBuf.buffer, lineBuf.byteOffset, lineBuf.length);
-const lineView = new DataView(lineBuf.buffer, lineBuf.byteOffset, lineBuf.length);
+/**
+ * One buffer for both ways a line arrives, so that the reading below works on constant bindings
+ * (V8 reads a module's `const` DataView far faster than a `let` one that may change): a region of
+ * a chunk (loadRegion) is copied to [0, REGION_MAX), a string line (parseCommon) is written at
+ * LINE_AT. Each has PAD bytes of room after it.
+ */
+const REGION_MAX = 1 << 20;
+const LINE_AT = REGION_MAX + PAD;
+const buf = Buffer.alloc(LINE_AT + BUF_SIZE + PAD);
+const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
 /** Buffer#utf8Write (Buffer#write without its argument handling): bytes written. */
-const writer = lineBuf as unknown as { utf8Write(s: string, offset: number): number };
-
-/** A region of a chunk is copied here, once for all its lines (loadRegion, parseIptablesBytes). */
-let regionBuf = Buffer.alloc(64 * 1024 + PAD);
-let regionBytes = new Uint8Array(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
-let regionView = new DataView(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
-
-/** The buffer the line being read is in: one of the two above. */
-let bytes = lineBytes;
-let view = lineView;
-let reader = lineBuf as unknown as Latin1;
+const writer = buf as unknown as { utf8Write(s: string, offset: number): number };
+const reader = buf as unknown as Latin1;
 
 /** Four ASCII characters as the int32 that getInt32(i, true) reads where they are. */
 function w4(s: string): number {
@@ -692,44 +690,39 @@ export function parseCommon(line: string, ctx: ParseContext, into?: PacketEvent)
   if (n > BUF_SIZE - 4) return undefined;
   // UTF-8: as many bytes as characters only when every character is ASCII (the buffer has room
   // for the whole line plus a multi-byte character, so a cut-off write is never mistaken for it).
-  if (writer.utf8Write(line, 0) !== n) return undefined;
-  lineView.setFloat64(n, 0);
-  lineView.setFloat64(n + 8, 0);
-  bytes = lineBytes;
-  view = lineView;
-  reader = lineBuf as unknown as Latin1;
-  return parseCommonBytes(0, n, ctx, into);
+  if (writer.utf8Write(line, LINE_AT) !== n) return undefined;
+  view.setFloat64(LINE_AT + n, 0);
+  view.setFloat64(LINE_AT + n + 8, 0);
+  return parseCommonBytes(LINE_AT, LINE_AT + n, ctx, into);
 }
 
-/** The chunk and the part of it in the region buffer (regionBuf[0] is chunk[regionFrom]). */
+/** The chunk and the part of it in the region (bytes[0] is chunk[regionFrom]); null: none. */
 let regionChunk: Buffer | null = null;
 let regionFrom = 0;
 let regionTo = 0;
 
 /**
- * Copy chunk[from, to) (ASCII lines) into the region buffer, for parseIptablesBytes to read its
- * lines there: one copy a region instead of one a line. `loadRegion(null, 0, 0)` forgets it (the
- * chunk may be reused once its lines are read).
+ * Copy chunk[from, to) (ASCII lines) to the region, for parseIptablesBytes to read its lines there:
+ * one copy a region instead of one a line. A region over REGION_MAX is not copied (its lines are
+ * then copied one by one). `loadRegion(null, 0, 0)` forgets it (the chunk may be reused once its
+ * lines are read).
  */
 export function loadRegion(chunk: Buffer | null, from: number, to: number): void {
+  if (chunk === null || to - from > REGION_MAX) {
+    regionChunk = null;
+    return;
+  }
   regionChunk = chunk;
   regionFrom = from;
   regionTo = to;
-  if (chunk === null) return;
-  const n = to - from;
-  if (n + PAD > regionBuf.length) {
-    regionBuf = Buffer.alloc(n + PAD);
-    regionBytes = new Uint8Array(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
-    regionView = new DataView(regionBuf.buffer, regionBuf.byteOffset, regionBuf.length);
-  }
-  chunk.copy(regionBuf, 0, from, to);
-  regionView.setFloat64(n, 0);
-  regionView.setFloat64(n + 8, 0);
+  chunk.copy(buf, 0, from, to);
+  view.setFloat64(to - from, 0);
+  view.setFloat64(to - from + 8, 0);
 }
 
 /**
  * parseCommon of a line given as bytes, src[start, end), which the caller knows to be ASCII (the
- * core's byte path, src/core.ts: no string is made of the line). Read in the region buffer when
+ * core's byte path, src/core.ts: no string is made of the line). Read in the region when
  * loadRegion put it there (else the line alone is copied there first). Undefined when the line is
  * not of the common shape, or is a syslog repetition (`message repeated N times: [ … ]`), which
  * the string path reads; the caller then decodes the line and goes that way.
@@ -741,22 +734,18 @@ export function parseIptablesBytes(src: Buffer, start: number, end: number, ctx:
   if (!loaded) loadRegion(src, start, end);
   const s = start - regionFrom;
   const n = end - regionFrom;
-  const v = regionView;
-  bytes = regionBytes;
-  view = v;
-  reader = regionBuf as unknown as Latin1;
   // The line reads as if it ended the buffer: zeros after it for the parse, the next line's first
   // bytes back afterwards.
-  const next0 = v.getFloat64(n);
-  const next8 = v.getFloat64(n + 8);
-  v.setFloat64(n, 0);
-  v.setFloat64(n + 8, 0);
+  const next0 = view.getFloat64(n);
+  const next8 = view.getFloat64(n + 8);
+  view.setFloat64(n, 0);
+  view.setFloat64(n + 8, 0);
   let ev = parseCommonBytes(s, n, ctx, into);
   // The fields up to commonEnd are read and the prefix is checked; after them a repetition could
   // still begin where the core looks for one (repeatCount, src/syslog.ts).
   if (ev !== undefined && commonEnd - s < REPEAT_WITHIN && hasRepeatFrom(commonEnd, Math.min(n, s + REPEAT_WITHIN))) ev = undefined;
-  v.setFloat64(n, next0);
-  v.setFloat64(n + 8, next8);
+  view.setFloat64(n, next0);
+  view.setFloat64(n + 8, next8);
   if (!loaded) regionChunk = null;
   return ev;
 }
