@@ -400,7 +400,7 @@ type Latin1 = { latin1Slice(from: number, to: number): string };
  * a chunk (loadRegion) is copied to [0, REGION_MAX), a string line (parseCommon) is written at
  * LINE_AT. Each has PAD bytes of room after it.
  */
-const REGION_MAX = 1 << 20;
+const REGION_MAX = 2 << 20;
 const LINE_AT = REGION_MAX + PAD;
 const buf = Buffer.alloc(LINE_AT + BUF_SIZE + PAD);
 const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
