@@ -589,11 +589,15 @@ function quadText(b: Uint8Array, i: number, len: number): string {
   }
 }
 
+/** addressAt's answer for an IPv4 address whose text was not asked for (ParseContext.ipv4ByNumber). */
+const NO_TEXT = '-';
+
 /**
  * The address at `i` in canonical form (address()), addrAt at the space after it; '' when it is not
- * a plain address followed by a space.
+ * a plain address followed by a space. For an IPv4 address without `wantText`, NO_TEXT (addrV4
+ * holds it).
  */
-function addressAt(b: Uint8Array, i: number): string {
+function addressAt(b: Uint8Array, i: number, wantText: boolean): string {
   // Dotted quad: four octets of one to three digits, at most 255, then a space (ipv4ToNumber's
   // reading); a leading zero makes the text not canonical (leadingZeroOctet).
   let k = i;
@@ -624,6 +628,7 @@ function addressAt(b: Uint8Array, i: number): string {
     if (c !== 32) break;
     addrAt = k;
     addrV4 = key >>> 0;
+    if (!wantText) return NO_TEXT;
     // The canonical text is a function of the address: one seen lately is reused.
     const slot = Math.imul(key, -1640531535) >>> 20; // 0x9e3779b1: Fibonacci hashing to 12 bits
     if (addrKey[slot] === key) {
@@ -866,12 +871,13 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
     q++;
   }
   if (at4(q) !== SRC_EQ) return undefined;
-  const src = addressAt(b, q + 4);
+  const wantText = ctx.ipv4ByNumber !== true;
+  const src = addressAt(b, q + 4, wantText);
   if (src === '') return undefined;
   const srcV4 = addrV4;
   q = addrAt; // the space after SRC
   if (at4(q) !== SP_DST || b[q + 4] !== 61) return undefined;
-  const dst = addressAt(b, q + 5);
+  const dst = addressAt(b, q + 5, wantText);
   if (dst === '') return undefined;
   const dstV4 = addrV4;
   q = addrAt;
@@ -944,8 +950,8 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
   ev.direction = directionOf(inLen, outLen);
   if (inLen > 0) ev.iface = ifaceAt(b, inAt, inEnd);
   else if (outLen > 0) ev.iface = ifaceAt(b, outAt, outEnd);
-  ev.src = src;
-  ev.dst = dst;
+  ev.src = src === NO_TEXT ? '' : src;
+  ev.dst = dst === NO_TEXT ? '' : dst;
   ev.srcV4 = srcV4;
   ev.dstV4 = dstV4;
   ev.length = length;

@@ -106,6 +106,12 @@ export interface ParseContext {
   /** The last syslog stamp read and its time: lines of one second share it (see readBsdStamp). */
   lastStamp: string;
   lastStampTime: number;
+  /**
+   * The consumer reads IPv4 addresses by number only (`srcV4`/`dstV4`): a parser that sets the
+   * numbers may leave `src`/`dst` empty for them. The parse worker does (src/ingest/worker.ts);
+   * false everywhere else.
+   */
+  ipv4ByNumber?: boolean;
 }
 
 /** A parser for one log family. `sniff` is a cheap test that the line may be this family's. */
@@ -189,5 +195,6 @@ export function newParseContext(opts: Partial<Pick<ParseContext, 'referenceTime'
     state: {},
     lastStamp: '',
     lastStampTime: NaN,
+    ipv4ByNumber: false,
   };
 }

@@ -53,6 +53,8 @@ port.on('message', (m: ToWorker) => {
       current = m.input;
       const a = new EncodingAnalyzer(m.options);
       const feed = a.openInput(m.name, m.referenceTime);
+      // The main thread reads IPv4 addresses by number (the wire carries no IPv4 text).
+      feed.ctx.ipv4ByNumber = true;
       analyzer = a;
       input = feed;
       splitter = feed.splitter();
