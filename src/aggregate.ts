@@ -429,6 +429,14 @@ export class SourceTable {
     return id;
   }
 
+  /** intern() of an IPv4 address by its 32 bits as an int32 (`number | 0`; see AddressIndex.internKey). */
+  internKey(key: number): number {
+    const before = this.addresses.size;
+    const id = this.addresses.internKey(key);
+    if (id === before) this.addRecord(id);
+    return id;
+  }
+
   get(address: string): SourceStats | undefined {
     const id = this.addresses.get(address);
     return id < 0 ? undefined : new SourceStats(this, id);
@@ -990,7 +998,9 @@ export class Aggregate {
       if (!(t <= this.lastSeen)) this.lastSeen = t;
     }
 
-    const dstId = this.internDestination(ev.dst, ev.dstV4);
+    // IPv4 numbers go on as int32 keys (`| 0`): see AddressIndex.internKey.
+    const dv = ev.dstV4;
+    const dstId = dv >= 0 ? this.internDestinationKey(dv | 0) : this.internDestination(ev.dst, -1);
     this.destinationFlags[dstId] |= inbound ? DST_INBOUND : DST_OUTBOUND;
     const key = portKey(ev.proto, ev.dstPort);
     const portIndex = this.ports.intern(ev.proto, ev.dstPort);
@@ -998,7 +1008,8 @@ export class Aggregate {
     this.ports.add(portIndex, n, probe, action, ev.direction, inbound && action === 'allow', bits, t);
 
     const sources = this.sources;
-    const id = sources.intern(ev.src, ev.srcV4);
+    const sv = ev.srcV4;
+    const id = sv >= 0 ? sources.internKey(sv | 0) : sources.intern(ev.src, -1);
     const f = sources.f64[id >>> SRC_PAGE_SHIFT];
     const i = sources.i32[id >>> SRC_PAGE_SHIFT];
     const o = (id & SRC_PAGE_MASK) * SRC_F64;
@@ -1192,23 +1203,46 @@ export class Aggregate {
   }
 
   /** The last destination looked up: most logs watch a handful of addresses, so it often repeats. */
-  /** The previous event's destination (most logs are of one host): its number, or its text. */
-  private lastDestinationV4 = -1;
+  /**
+   * The previous event's destination (most logs are of one host): by its IPv4 key (when
+   * lastDestinationIsKey) or its text.
+   */
+  private lastDestinationIsKey = false;
+  private lastDestinationKey = 0;
   private lastDestination = '';
   private lastDestinationId = -1;
 
+  /** The id of an IPv4 destination by its 32 bits as an int32 (AddressIndex.internKey). */
+  private internDestinationKey(key: number): number {
+    if (this.lastDestinationIsKey && key === this.lastDestinationKey) return this.lastDestinationId;
+    const id = this.destinationIds.internKey(key);
+    this.noteDestination(id);
+    this.lastDestinationIsKey = true;
+    this.lastDestinationKey = key;
+    this.lastDestination = '';
+    return id;
+  }
+
   /** Reads `address` only when `v4` is -1 (events from the parse worker carry no IPv4 text). */
   private internDestination(address: string, v4: number): number {
-    if (v4 >= 0 ? v4 === this.lastDestinationV4 : address === this.lastDestination && this.lastDestinationId >= 0) return this.lastDestinationId;
-    const id = this.destinationIds.intern(address, v4);
+    if (v4 >= 0) return this.internDestinationKey(v4 | 0);
+    if (address === this.lastDestination && address !== '') return this.lastDestinationId;
+    const id = this.destinationIds.intern(address, -1);
+    this.noteDestination(id);
+    // A dotted IPv4 text is found by its number next time (as the next event may give it).
+    const n = this.destinationIds.ipv4(id);
+    this.lastDestinationIsKey = n >= 0;
+    this.lastDestinationKey = n | 0;
+    this.lastDestination = this.destinationNames[id];
+    return id;
+  }
+
+  private noteDestination(id: number): void {
     if (id === this.destinationNames.length) {
       this.destinationNames.push(this.destinationIds.address(id));
       this.destinationFlags.push(0);
     }
-    this.lastDestinationV4 = this.destinationIds.ipv4(id);
-    this.lastDestination = this.destinationNames[id];
     this.lastDestinationId = id;
-    return id;
   }
 
   addReject(reason: RejectReason, input: string, lineNumber: number, text: string): void {

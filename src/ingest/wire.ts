@@ -225,7 +225,9 @@ export class BatchDecoder {
       ev.icmpType = i[o + R_ICMP_TYPE];
       ev.icmpCode = i[o + R_ICMP_CODE];
       ev.iface = iface;
-      ev.count = f64[(o >> 1) + R_COUNT_F64];
+      // As an int32 when it is one (nearly always 1): a small integer to V8, never boxed.
+      const count = f64[(o >> 1) + R_COUNT_F64];
+      ev.count = count === (count | 0) ? count | 0 : count;
       fn(ev);
     }
   }

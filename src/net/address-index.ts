@@ -43,12 +43,20 @@ export class AddressIndex {
       this.texts.set(fresh, own);
       return fresh;
     }
+    return this.internKey(n | 0);
+  }
+
+  /**
+   * The id of the IPv4 address whose 32 bits are `key` (the number `| 0`), added when new. The hot
+   * path: an int32 (a small integer to V8) is never boxed as a call's argument, where an address
+   * number from 2^31 up would be a new heap number each time.
+   */
+  internKey(key: number): number {
     const slots = this.slots;
-    const key = n | 0;
     const i = this.slotIndex(key);
     const known = slots[2 * i + 1] - 1;
     if (known >= 0) return known;
-    const id = this.newId(n);
+    const id = this.newId(key);
     slots[2 * i] = key;
     slots[2 * i + 1] = id + 1;
     if (++this.v4Count * 10 > this.capacity * 7) this.growSlots();

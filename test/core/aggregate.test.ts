@@ -7,6 +7,7 @@ import { Aggregate, ACTIONS, DIRECTIONS, isInbound, isProbe, keyPort, keyProto, 
 import { AddressIndex } from '../../src/net/address-index.js';
 import { newEvent, type Action, type Direction, type PacketEvent } from '../../src/types.js';
 import { rng } from '../helpers/rng.js';
+import { ipv4ToNumber } from '../../src/net/ip.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const DAY = 86_400_000;
@@ -80,11 +81,12 @@ function model(events: readonly PacketEvent[]) {
 }
 
 /** Feed the events (deriving once after `deriveAfter` of them, as a library user may), then compare. */
-function check(events: readonly PacketEvent[], deriveAfter = -1): Aggregate {
+/** `feed`: the event as the aggregate gets it (the model always reads the original). */
+function check(events: readonly PacketEvent[], deriveAfter = -1, feed: (e: PacketEvent) => PacketEvent = (e) => e): Aggregate {
   const agg = new Aggregate();
   events.forEach((e, i) => {
     if (i === deriveAfter) agg.derive();
-    agg.addEvent(e);
+    agg.addEvent(feed(e));
   });
   const m = model(events);
   agg.derive();
@@ -143,6 +145,21 @@ describe('Aggregate against a brute-force model', () => {
 
   test('events added after a report (rows regrouped, index rebuilt) are counted like the others', () => {
     check(randomEvents(20_000, 17, 7 * DAY), 8_000);
+  });
+
+  test('events that carry their IPv4 addresses as numbers, with text or without (the parse worker)', () => {
+    // Destinations from 128.0.0.0 up are negative as int32 keys; 255.255.255.255 is -1 and 0.0.0.0 is 0.
+    const events = randomEvents(20_000, 19, 7 * DAY).map((e, i) => (i % 7 === 0 ? { ...e, dst: i % 14 === 0 ? '255.255.255.255' : '0.0.0.0' } : e));
+    const numbered = (keepText: boolean) => (e: PacketEvent): PacketEvent => {
+      const srcV4 = ipv4ToNumber(e.src);
+      const dstV4 = ipv4ToNumber(e.dst);
+      // Forwarded packets keep their text, as the wire decoder gives it to them.
+      const text = keepText || e.direction === 'fwd';
+      return { ...e, srcV4, dstV4, src: srcV4 >= 0 && !text ? '' : e.src, dst: dstV4 >= 0 && !text ? '' : e.dst };
+    };
+    check(events, -1, numbered(true));
+    check(events, -1, numbered(false));
+    check(events, 9_000, numbered(false));
   });
 
   test('events without times only', () => {
