@@ -41,19 +41,28 @@ interface Measured {
   code: number;
 }
 
+/** One run of a script under measure.js. */
+function once(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measured {
+  const r = spawnSync(process.execPath, [measure, script, ...args], {
+    stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+    maxBuffer: 1 << 20,
+    env,
+  });
+  return JSON.parse(String(r.output[3]).trim().split('\n').pop() as string) as Measured;
+}
+
+/** The fastest of some runs (least disturbed by the machine), with the peak RSS of that run. */
+function fastest(ms: Measured[]): Measured {
+  return ms.reduce((a, b) => (b.ms < a.ms ? b : a));
+}
+
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measured {
-  // Best of `runs` for time (least disturbed by the machine); peak RSS of the same run.
-  let best: Measured | null = null;
-  for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, [measure, script, ...args], {
-      stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
-      maxBuffer: 1 << 20,
-      env,
-    });
-    const m = JSON.parse(String(r.output[3]).trim().split('\n').pop() as string) as Measured;
-    if (best === null || m.ms < best.ms) best = m;
-  }
-  return best as Measured;
+  return fastest(Array.from({ length: runs }, () => once(script, args, env)));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** Milliseconds the launcher adds to a run: `--version` through bin.js against run.js, best of 5. */
@@ -88,10 +97,14 @@ async function fileFor(family: BenchFamily, n: number): Promise<string> {
 
 const launcher = launcherMs();
 console.log(`launcher: the command's child process adds ${launcher.toFixed(0)} ms a run (in the times below)`);
-/** Our CLI on `args`, the launcher's cost added to its time. */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Measured {
-  const m = run(cli, args, { ...cliEnv, ...env });
+/** One run of our CLI on `args`, the launcher's cost added to its time. */
+function onceCli(args: string[], env: NodeJS.ProcessEnv = {}): Measured {
+  const m = once(cli, args, { ...cliEnv, ...env });
   return { ...m, ms: m.ms + launcher };
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Measured {
+  return fastest(Array.from({ length: runs }, () => onceCli(args, env)));
 }
 
 const given = arg('file');
@@ -103,21 +116,41 @@ if (given !== undefined) {
   const perLine: Record<string, number> = {};
   for (const family of families) {
     const file = await fileFor(family, lines);
-    const m = runCli(['--input-format', family === 'windows' ? 'windows' : 'auto', file]);
+    const args = ['--input-format', family === 'windows' ? 'windows' : 'auto', file];
+    if (family !== 'iptables') {
+      const m = runCli(args);
+      if (m.code > 1) throw new Error(`portscan-report failed on ${file} (exit ${m.code})`);
+      perLine[family] = m.ms / lines;
+      console.log(row(`portscan-report ${family}`, file, lines, m));
+      continue;
+    }
+    // iptables: the CLI, the CLI without its parse worker (a second thread) and the naive program,
+    // in rounds of one run each, so that the machine's drift between minutes touches all three
+    // alike; the ratio is also given per round.
+    const withNaive = existsSync(naive);
+    const cliRuns: Measured[] = [];
+    const serialRuns: Measured[] = [];
+    const naiveRuns: Measured[] = [];
+    for (let i = 0; i < runs; i++) {
+      cliRuns.push(onceCli(args));
+      serialRuns.push(onceCli(args, { PORTSCAN_REPORT_PARSE_WORKER: 'never' }));
+      if (withNaive) naiveRuns.push(once(naive, [file]));
+    }
+    const m = fastest(cliRuns);
+    const pm = fastest(serialRuns);
     if (m.code > 1) throw new Error(`portscan-report failed on ${file} (exit ${m.code})`);
     perLine[family] = m.ms / lines;
     console.log(row(`portscan-report ${family}`, file, lines, m));
-    if (family === 'iptables' && lines >= 4_000_000) {
+    if (lines >= 4_000_000) {
       console.log(`memory: ${(m.maxRssKb / 1024).toFixed(0)} MB peak RSS on ${lines.toLocaleString('en')} lines (target < 300 MB at 4 M lines)`);
     }
-    // The CLI reads large inputs with a parse worker (a second thread); here also without it.
-    const pm = family === 'iptables' ? runCli([file], { PORTSCAN_REPORT_PARSE_WORKER: 'never' }) : null;
-    if (pm !== null) console.log(row(`  without the parse worker`, file, lines, pm));
-    if (family === 'iptables' && existsSync(naive)) {
-      const nm = run(naive, [file]);
+    console.log(row(`  without the parse worker`, file, lines, pm));
+    if (withNaive) {
+      const nm = fastest(naiveRuns);
       console.log(row('naive reference iptables', file, lines, nm));
-      console.log(`ratio: portscan-report takes ${(m.ms / nm.ms).toFixed(2)}× the naive program's time (target ≤ 1.00)`);
-      if (pm !== null) console.log(`       without the parse worker ${(pm.ms / nm.ms).toFixed(2)}×, ${(pm.maxRssKb / 1024).toFixed(0)} MB peak RSS`);
+      const rounds = (xs: Measured[]) => median(xs.map((x, i) => x.ms / naiveRuns[i].ms)).toFixed(2);
+      console.log(`ratio: portscan-report takes ${(m.ms / nm.ms).toFixed(2)}× the naive program's time, fastest against fastest; ${rounds(cliRuns)}× the median of ${runs} rounds (target ≤ 1.00)`);
+      console.log(`       without the parse worker ${(pm.ms / nm.ms).toFixed(2)}×; ${rounds(serialRuns)}× the median of rounds`);
     }
   }
   if (perLine.iptables !== undefined) {
