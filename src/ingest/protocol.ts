@@ -26,7 +26,6 @@ export type ToMain =
 
 /** Everything of one input that is not an event, as the worker counted it. */
 export interface InputSummary {
-  lineNumber: number;
   ignoredLines: number;
   unrecognizedLines: number;
   unrecognizedSamples: UnrecognizedSample[];

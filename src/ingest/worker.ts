@@ -6,7 +6,7 @@
  * when the input ends.
  */
 import { parentPort } from 'node:worker_threads';
-import { Analyzer, type LineInput } from '../core.js';
+import { Analyzer } from '../core.js';
 import type { LineSplitter } from '../lines.js';
 import type { PacketEvent } from '../types.js';
 import { BatchEncoder, recycleBatch } from './wire.js';
@@ -37,7 +37,6 @@ class EncodingAnalyzer extends Analyzer {
 
 let current = -1;
 let analyzer: EncodingAnalyzer | null = null;
-let input: LineInput | null = null;
 let splitter: LineSplitter | null = null;
 
 function post(m: ToMain): void {
@@ -56,7 +55,6 @@ port.on('message', (m: ToWorker) => {
       // The main thread reads IPv4 addresses by number (the wire carries no IPv4 text).
       feed.ctx.ipv4ByNumber = true;
       analyzer = a;
-      input = feed;
       splitter = feed.splitter();
       break;
     }
@@ -76,7 +74,6 @@ port.on('message', (m: ToWorker) => {
       post({ type: 'batch', input: current, batch: a.takeBatch(), ack: false });
       const agg = a.aggregate;
       const summary: InputSummary = {
-        lineNumber: input!.lineNumber,
         ignoredLines: agg.ignoredLines,
         unrecognizedLines: agg.unrecognizedLines,
         unrecognizedSamples: a.unrecognizedSamples,
@@ -84,7 +81,6 @@ port.on('message', (m: ToWorker) => {
         rejectSamples: agg.rejectSamples,
       };
       analyzer = null;
-      input = null;
       splitter = null;
       post({ type: 'done', input: current, summary });
       break;
