@@ -193,7 +193,7 @@ export class LineInput {
    * The line bytes[start, end) (ASCII), read without making a string of it, when it is what
    * `push` would hand the iptables parser and of the common netfilter shape (parseIptablesBytes).
    * Returns false, having counted nothing, for any other line: the caller then decodes it for
-   * `push`. The two paths give the same result (test/core/lines.test.ts, test/core/parallel.test.ts).
+   * `push`. The two paths give the same result (test/core/byte-path.test.ts).
    */
   pushBytes(bytes: Buffer, start: number, end: number): boolean {
     // push tries the parser of the previous firewall line first, else the candidates in order.

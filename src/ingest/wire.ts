@@ -56,6 +56,12 @@ export interface Batch {
   lines: number;
 }
 
+/** A string last interned for one field, and its id (not the first-use code intern returned). */
+interface LastInterned {
+  text: string | null;
+  id: number;
+}
+
 /** Packs events into batches (the worker's side). Interned strings are per encoder. */
 export class BatchEncoder {
   private i32: Int32Array;
@@ -63,10 +69,8 @@ export class BatchEncoder {
   private records = 0;
   private texts: string[] = [];
   private readonly interned = new Map<string, number>();
-  private lastIface: string | null = null;
-  private lastIfaceId = -1;
-  private lastVariant: string | null = null;
-  private lastVariantId = -1;
+  private readonly lastIface: LastInterned = { text: null, id: -1 };
+  private readonly lastVariant: LastInterned = { text: null, id: -1 };
   /**
    * `free`: batch buffers given back by the decoder (see `recycleBatch`), shared by the encoders of
    * one thread; taken before allocating.
@@ -120,22 +124,8 @@ export class BatchEncoder {
     i[o + R_ICMP_CODE] = ev.icmpCode;
     // Nearly every line of a log names the interface and variant of the one before (the parsers
     // hand over the same string then): no Map lookup for those.
-    const iface = ev.iface;
-    if (iface === this.lastIface) {
-      i[o + R_IFACE] = this.lastIfaceId;
-    } else {
-      i[o + R_IFACE] = this.intern(iface);
-      this.lastIface = iface;
-      this.lastIfaceId = this.interned.get(iface)!;
-    }
-    const variant = ev.variant;
-    if (variant === this.lastVariant) {
-      i[o + R_VARIANT] = this.lastVariantId;
-    } else {
-      i[o + R_VARIANT] = this.intern(variant);
-      this.lastVariant = variant;
-      this.lastVariantId = this.interned.get(variant)!;
-    }
+    i[o + R_IFACE] = this.internLast(ev.iface, this.lastIface);
+    i[o + R_VARIANT] = this.internLast(ev.variant, this.lastVariant);
     this.f64[(o >> 1) + R_COUNT_F64] = ev.count;
   }
 
@@ -158,6 +148,15 @@ export class BatchEncoder {
    * learns it from there), then its id. Interfaces and variants are few; a log that named
    * thousands would only cost a Map entry each.
    */
+  /** intern(s), answered from `last` when s is the string interned there last time. */
+  private internLast(s: string, last: LastInterned): number {
+    if (s === last.text) return last.id;
+    const code = this.intern(s);
+    last.text = s;
+    last.id = this.interned.get(s)!;
+    return code;
+  }
+
   private intern(s: string): number {
     const id = this.interned.get(s);
     if (id !== undefined) return id;

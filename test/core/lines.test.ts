@@ -13,13 +13,18 @@ function feed(bytes: Buffer, cuts: number[], maxLength?: number): string[] {
     () => out.push('TOO-LONG'),
     maxLength,
   );
+  writeCut(s, bytes, cuts);
+  return out;
+}
+
+/** Write `bytes` to the splitter cut at `cuts`, then end it. */
+function writeCut(s: LineSplitter, bytes: Buffer, cuts: number[]): void {
   let at = 0;
   for (const c of [...cuts, bytes.length]) {
     s.write(bytes.subarray(at, c));
     at = c;
   }
   s.end();
-  return out;
 }
 
 function randomCuts(n: number, r: () => number, meanChunk: number): number[] {
@@ -92,12 +97,7 @@ describe('LineSplitter with onBytes', () => {
         return true;
       },
     );
-    let at = 0;
-    for (const c of [...cuts, bytes.length]) {
-      s.write(bytes.subarray(at, c));
-      at = c;
-    }
-    s.end();
+    writeCut(s, bytes, cuts);
     return out;
   }
 
