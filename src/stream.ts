@@ -36,6 +36,12 @@ export interface InputSource {
   skip?: number;
   /** Called with the raw (file) bytes of each chunk read, for the progress line. */
   onBytes?: (n: number) => void;
+  /**
+   * A plain regular file: the open handle `stream` reads from, and the bytes it reads, [start, end)
+   * (end -1: to the end of the file). The parse worker reads such a file by position itself rather
+   * than have this thread read it and post the bytes; the stream must be closed at the end either way.
+   */
+  file?: { handle: FileHandle; start: number; end: number };
 }
 
 /**
@@ -98,19 +104,22 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
     const base = { name: path, referenceTime: st.mtimeMs, size };
     if (compressed || range.offset === 0 && !range.completeLinesOnly) {
       const stream = fh.createReadStream({ highWaterMark: READ_CHUNK });
-      return { source: { ...base, stream, skip: compressed ? range.offset : 0 }, compressed, pcap, regular: true, size, stats: st, end: size };
+      const file = compressed ? undefined : { handle: fh, start: 0, end: -1 };
+      return { source: { ...base, stream, skip: compressed ? range.offset : 0, file }, compressed, pcap, regular: true, size, stats: st, end: size };
     }
     if (pcap) throw new ReportError('INPUT_CORRUPT', `${path}: binary pflog cannot be read incrementally (--state reads text logs; run without it)`);
     const start = Math.min(range.offset, size);
     const end = range.completeLinesOnly ? await endOfLastLine(fh, start, size) : size;
     let stream: Readable;
+    let file: InputSource['file'];
     if (end > start) {
       stream = fh.createReadStream({ start, end: end - 1, highWaterMark: READ_CHUNK });
+      file = { handle: fh, start, end };
     } else {
       await fh.close();
       stream = Readable.from([]);
     }
-    return { source: { ...base, size: end - start, stream, skip: 0 }, compressed, pcap, regular: true, size, stats: st, end };
+    return { source: { ...base, size: end - start, stream, skip: 0, file }, compressed, pcap, regular: true, size, stats: st, end };
   } catch (err) {
     await fh?.close().catch(() => undefined);
     if (err instanceof ReportError) throw err;
@@ -159,8 +168,10 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
   const raw = src.onBytes === undefined ? src.stream : counted(src.stream, src.onBytes);
 
   let head = await peek(raw, src.name);
+  let file = src.file;
   if (head.chunk !== null && head.chunk.length >= 2 && head.chunk[0] === GZIP_MAGIC_0 && head.chunk[1] === GZIP_MAGIC_1) {
     head = await peek(gunzip(head.rest, src.name), src.name);
+    file = undefined;
   }
   const edges = new Edges(src.skip ?? 0);
   const format = analyzer.options.inputFormat;
@@ -173,7 +184,7 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
     throw new ReportError('INPUT_CORRUPT', `${src.name}: not a pcap file (--input-format pflog reads binary /var/log/pflog)`);
   }
   try {
-    await readLines(edges.take(head.rest), src, analyzer);
+    await readLines(edges.take(head.rest), src, analyzer, file === undefined || (src.skip ?? 0) > 0 ? null : { ...file, edges });
   } catch (err) {
     if (err instanceof ReportError) throw err;
     throw describeSystemError(src.name, err);
@@ -184,17 +195,25 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
 /**
  * Lines of text to the analyzer: on this thread, or through the parse worker when the input is
  * large (the first WORKER_MIN_BYTES are read before choosing; a smaller input ends before that).
+ * `direct`: the plain file `chunks` come from, which the worker then reads on from by itself.
  */
-async function readLines(chunks: AsyncIterable<Buffer>, src: InputSource, analyzer: Analyzer): Promise<void> {
+async function readLines(
+  chunks: AsyncIterable<Buffer>,
+  src: InputSource,
+  analyzer: Analyzer,
+  direct: (NonNullable<InputSource['file']> & { edges: Edges }) | null,
+): Promise<void> {
   const mode = analyzer.options.parseWorker;
   const it = chunks[Symbol.asyncIterator]();
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
   const held: Buffer[] = [];
   let serial = mode === 'never' || (mode === 'auto' && !workerUseful());
   let exhausted = false;
-  if (mode === 'auto' && !serial) {
+  if (!serial) {
     let heldBytes = 0;
-    while (heldBytes < WORKER_MIN_BYTES) {
+    // `always` takes the chunk already read (to sniff the format) before the worker reads on.
+    const min = mode === 'auto' ? WORKER_MIN_BYTES : direct !== null ? 1 : 0;
+    while (heldBytes < min) {
       const r = await it.next();
       if (r.done === true) {
         exhausted = serial = true;
@@ -217,10 +236,19 @@ async function readLines(chunks: AsyncIterable<Buffer>, src: InputSource, analyz
   try {
     for (const chunk of held) await feed.write(chunk);
     held.length = 0;
-    for await (const chunk of rest) await feed.write(chunk);
-    await feed.end();
+    if (direct === null) {
+      for await (const chunk of rest) await feed.write(chunk);
+      await feed.end();
+      return;
+    }
+    // The rest by position, from where the stream got to (what it read ahead is not used).
+    const from = direct.start + direct.edges.length;
+    const n = await feed.readFile(direct.handle.fd, from, direct.end, src.onBytes);
+    await direct.edges.extend(direct.handle, direct.start, n);
   } finally {
     feed.release();
+    // The worker read the rest: close the stream, and with it the file.
+    if (direct !== null) src.stream.destroy();
   }
 }
 
@@ -229,7 +257,7 @@ async function readLines(chunks: AsyncIterable<Buffer>, src: InputSource, analyz
  * (per chunk, never per line).
  */
 class Edges {
-  private length = 0;
+  private length_ = 0;
   private delivered = 0;
   private headBuf = Buffer.alloc(0);
   private tailBuf = Buffer.alloc(0);
@@ -237,22 +265,45 @@ class Edges {
 
   async *take(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of chunks) {
-      const at = this.length;
-      this.length += chunk.length;
+      const at = this.length_;
+      this.length_ += chunk.length;
       if (this.headBuf.length < EDGE_BYTES) this.headBuf = Buffer.concat([this.headBuf, chunk.subarray(0, EDGE_BYTES - this.headBuf.length)]);
       this.tailBuf =
         chunk.length >= EDGE_BYTES
           ? Buffer.from(chunk.subarray(chunk.length - EDGE_BYTES))
           : Buffer.concat([this.tailBuf, chunk]).subarray(-EDGE_BYTES);
-      if (this.length <= this.skip) continue;
+      if (this.length_ <= this.skip) continue;
       const out = at >= this.skip ? chunk : chunk.subarray(this.skip - at);
       this.delivered += out.length;
       yield out;
     }
   }
 
+  /** Decoded bytes taken so far (the skipped part included). */
+  get length(): number {
+    return this.length_;
+  }
+
+  /**
+   * `n` more bytes were read past the stream, from the plain file `handle` whose content starts at
+   * `start`: count them, and read the edges from the file.
+   */
+  async extend(handle: FileHandle, start: number, n: number): Promise<void> {
+    this.length_ += n;
+    this.delivered += n;
+    if (this.headBuf.length < EDGE_BYTES) {
+      const head = Buffer.alloc(Math.min(EDGE_BYTES, this.length_));
+      const { bytesRead } = await handle.read(head, 0, head.length, start);
+      this.headBuf = head.subarray(0, bytesRead);
+    }
+    const k = Math.min(EDGE_BYTES, this.length_);
+    const tail = Buffer.alloc(k);
+    const { bytesRead } = await handle.read(tail, 0, k, start + this.length_ - k);
+    this.tailBuf = tail.subarray(0, bytesRead);
+  }
+
   result(): ReadResult {
-    return { bytes: this.delivered, length: this.length, head: this.headBuf, tail: Buffer.from(this.tailBuf) };
+    return { bytes: this.delivered, length: this.length_, head: this.headBuf, tail: Buffer.from(this.tailBuf) };
   }
 }
 

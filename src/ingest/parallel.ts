@@ -5,6 +5,11 @@
  *   main:    read chunk ─► post ─┐                 ┌─► decode ─► Analyzer.addEvent (filters, aggregate)
  *   worker:                      └─► split, parse ─► batch of events (src/ingest/wire.ts) ─┘
  *
+ * A plain file is read by the worker itself, by position from the descriptor the main thread
+ * opened (`readFile`), once the main thread has read the start to choose: the main thread then
+ * only aggregates, which on two cores is the longer half. The worker stops reading while
+ * MAX_OUTSTANDING of its batches wait to be aggregated.
+ *
  * Events arrive in the order of the lines, so the aggregate is the one a serial run builds: the
  * same figures, the same first/last times, the same samples (tested: test/core/parallel.test.ts).
  * At most MAX_IN_FLIGHT chunks are posted and not yet aggregated, so memory stays bounded when
@@ -73,9 +78,11 @@ class IngestWorker {
     // V8 flags are the process's: under the CLI, whose young-generation cap is in force by now
     // (src/cli/young-generation.ts), the worker keeps the small young generation it starts with.
     this.worker = new Worker(workerUrl());
-    // A message about an input given up on (its reading failed) is dropped.
+    // A message about an input given up on (its reading failed) is dropped, its batch buffer given
+    // back (the worker counts the batches not yet given back).
     this.worker.on('message', (m: ToMain) => {
       if (this.feed !== null && m.input === this.feed.input) this.feed.receive(m);
+      else if (m.type === 'batch') this.worker.postMessage({ type: 'recycle', buffer: m.batch.buffer } satisfies ToWorker, [m.batch.buffer]);
     });
     this.worker.on('error', (err: Error) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`the parse worker stopped (exit code ${code})`)));
@@ -145,9 +152,30 @@ export class WorkerFeed {
     this.check();
     this.flush();
     this.post({ type: 'end' });
+    await this.finish();
+  }
+
+  /**
+   * The rest of the input is bytes [from, to) of the open file descriptor `fd` (to -1: up to the
+   * end of the file): the worker reads them itself, so this thread only aggregates. The descriptor
+   * must stay open until this resolves, with the number of bytes read; `onBytes` hears of them as
+   * they are read.
+   */
+  async readFile(fd: number, from: number, to: number, onBytes?: (n: number) => void): Promise<number> {
+    this.check();
+    this.flush();
+    this.onBytes = onBytes ?? null;
+    this.post({ type: 'file', fd, from, to });
+    return (await this.finish()).fileBytes;
+  }
+
+  private onBytes: ((n: number) => void) | null = null;
+
+  private async finish(): Promise<InputSummary> {
     const summary = await this.until<InputSummary>((resolve) => (this.done = resolve));
     this.analyzer.absorb(summary);
     this.release();
+    return summary;
   }
 
   /** Give the worker back (also after a failure), so the process may exit. */
@@ -167,12 +195,15 @@ export class WorkerFeed {
       this.decoder.each(m.batch, (ev) => analyzer.addEvent(ev));
       this.host.worker.postMessage({ type: 'recycle', buffer: m.batch.buffer } satisfies ToWorker, [m.batch.buffer]);
       if (m.chunk !== undefined) recycleBatch(this.host.freeChunks, m.chunk);
+      if (m.bytes !== undefined) this.onBytes?.(m.bytes);
       if (m.ack) {
         this.inFlight--;
         const wake = this.wake;
         this.wake = null;
         wake?.();
       }
+    } else if (m.type === 'failed') {
+      this.fail(Object.assign(new Error(m.message), m.code === null ? {} : { code: m.code }));
     } else {
       const done = this.done;
       this.done = null;

@@ -13,16 +13,24 @@ export type ToWorker =
   /** Bytes of the input, in order (copied, not transferred: a stream's chunks may share memory). */
   | { type: 'chunk'; bytes: Uint8Array }
   | { type: 'end' }
+  /**
+   * Read the rest of the input from a file descriptor the main thread holds open (a plain regular
+   * file): bytes [from, to) (to -1: to the end of the file), then end the input as `end` does.
+   */
+  | { type: 'file'; fd: number; from: number; to: number }
   /** A batch's buffer, decoded: the worker writes a later batch in it (transferred back). */
   | { type: 'recycle'; buffer: ArrayBuffer };
 
 export type ToMain =
   /**
    * `ack`: the batch ends the work of one chunk (one per chunk, possibly empty), and `chunk` is that
-   * chunk's buffer, given back for the next chunk (transferred).
+   * chunk's buffer, given back for the next chunk (transferred). `bytes`: file bytes the worker
+   * read for this batch (`file`), for the progress line.
    */
-  | { type: 'batch'; input: number; batch: Batch; ack: boolean; chunk?: ArrayBuffer }
-  | { type: 'done'; input: number; summary: InputSummary };
+  | { type: 'batch'; input: number; batch: Batch; ack: boolean; chunk?: ArrayBuffer; bytes?: number }
+  | { type: 'done'; input: number; summary: InputSummary }
+  /** Reading the file of a `file` message failed (the system error's code and message). */
+  | { type: 'failed'; input: number; code: string | null; message: string };
 
 /** Everything of one input that is not an event, as the worker counted it. */
 export interface InputSummary {
@@ -32,4 +40,6 @@ export interface InputSummary {
   /** In order of first occurrence (the order a serial run would have added them in). */
   rejected: [RejectReason, number][];
   rejectSamples: RejectSample[];
+  /** Bytes the worker read itself (`file`); 0 when every byte came in chunks. */
+  fileBytes: number;
 }

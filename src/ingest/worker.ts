@@ -1,10 +1,11 @@
 /**
- * The parse worker: bytes in, batches of events out (see src/ingest/parallel.ts for the other
- * side). It runs the same LineSplitter and LineInput as a serial run, with an Analyzer whose
+ * The parse worker: bytes in (posted in chunks, or read from a plain file's descriptor by
+ * position), batches of events out (see src/ingest/parallel.ts for the other side). It runs the same LineSplitter and LineInput as a serial run, with an Analyzer whose
  * `addEvent` packs the event into a batch instead of aggregating it; everything that is not an
  * event (line counts, rejects, unrecognised lines and their samples) it counts itself and hands over
  * when the input ends.
  */
+import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Analyzer } from '../core.js';
 import type { LineSplitter } from '../lines.js';
@@ -17,6 +18,14 @@ if (port === null) throw new Error('src/ingest/worker.ts runs as a worker thread
 
 /** Batch buffers the main thread gave back. */
 const freeBatches: ArrayBuffer[] = [];
+
+/** Bytes read from a file at a time (`file`): as much as a posted chunk. */
+const READ_BYTES = 1024 * 1024;
+/**
+ * Batches posted and not yet given back (decoded) while reading a file: the worker reads on only
+ * below this, so memory stays bounded when the main thread is the slower side.
+ */
+const MAX_OUTSTANDING = 8;
 
 class EncodingAnalyzer extends Analyzer {
   readonly encoder = new BatchEncoder(freeBatches);
@@ -38,11 +47,73 @@ class EncodingAnalyzer extends Analyzer {
 let current = -1;
 let analyzer: EncodingAnalyzer | null = null;
 let splitter: LineSplitter | null = null;
+/** Batches posted and not yet given back. */
+let outstanding = 0;
 
 function post(m: ToMain): void {
-  if (m.type !== 'batch') port!.postMessage(m);
-  else if (m.chunk === undefined) port!.postMessage(m, [m.batch.buffer]);
+  if (m.type !== 'batch') {
+    port!.postMessage(m);
+    return;
+  }
+  outstanding++;
+  if (m.chunk === undefined) port!.postMessage(m, [m.batch.buffer]);
   else port!.postMessage(m, [m.batch.buffer, m.chunk]);
+}
+
+/** The file being read (`file`), or null. */
+let file: { fd: number; at: number; to: number; read: number } | null = null;
+let readBuffer: Buffer | null = null;
+
+/**
+ * Read and parse the file on, a READ_BYTES block at a time, until MAX_OUTSTANDING batches wait for
+ * the main thread (a `recycle` calls this again) or the file ends (then the input ends).
+ */
+function pump(): void {
+  const f = file!;
+  readBuffer ??= Buffer.allocUnsafeSlow(READ_BYTES);
+  while (outstanding < MAX_OUTSTANDING) {
+    const want = f.to < 0 ? READ_BYTES : Math.min(READ_BYTES, f.to - f.at);
+    let n = 0;
+    if (want > 0) {
+      try {
+        n = readSync(f.fd, readBuffer, 0, want, f.at);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        file = null;
+        post({ type: 'failed', input: current, code: typeof e.code === 'string' ? e.code : null, message: e.message });
+        return;
+      }
+    }
+    if (n === 0) {
+      file = null;
+      end(f.read);
+      return;
+    }
+    f.at += n;
+    f.read += n;
+    // The splitter copies an unfinished line, so the buffer is free again for the next block.
+    splitter!.write(readBuffer.subarray(0, n));
+    post({ type: 'batch', input: current, batch: analyzer!.takeBatch(), ack: false, bytes: n });
+  }
+}
+
+/** The input's last lines, then everything that is not an event. */
+function end(fileBytes: number): void {
+  splitter!.end();
+  const a = analyzer!;
+  post({ type: 'batch', input: current, batch: a.takeBatch(), ack: false });
+  const agg = a.aggregate;
+  const summary: InputSummary = {
+    ignoredLines: agg.ignoredLines,
+    unrecognizedLines: agg.unrecognizedLines,
+    unrecognizedSamples: a.unrecognizedSamples,
+    rejected: [...agg.rejected],
+    rejectSamples: agg.rejectSamples,
+    fileBytes,
+  };
+  analyzer = null;
+  splitter = null;
+  post({ type: 'done', input: current, summary });
 }
 
 
@@ -67,23 +138,15 @@ port.on('message', (m: ToWorker) => {
     }
     case 'recycle':
       recycleBatch(freeBatches, m.buffer);
+      outstanding--;
+      if (file !== null && outstanding < MAX_OUTSTANDING) pump();
       break;
-    case 'end': {
-      splitter!.end();
-      const a = analyzer!;
-      post({ type: 'batch', input: current, batch: a.takeBatch(), ack: false });
-      const agg = a.aggregate;
-      const summary: InputSummary = {
-        ignoredLines: agg.ignoredLines,
-        unrecognizedLines: agg.unrecognizedLines,
-        unrecognizedSamples: a.unrecognizedSamples,
-        rejected: [...agg.rejected],
-        rejectSamples: agg.rejectSamples,
-      };
-      analyzer = null;
-      splitter = null;
-      post({ type: 'done', input: current, summary });
+    case 'file':
+      file = { fd: m.fd, at: m.from, to: m.to, read: 0 };
+      pump();
       break;
-    }
+    case 'end':
+      end(0);
+      break;
   }
 });

@@ -5,14 +5,15 @@
  *
  * The worker runs the compiled script (dist/, built by `npm test`'s pretest).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Analyzer, type AnalyzeOptions } from '../../src/core.js';
 import { CidrSet } from '../../src/classify/cidr.js';
 import { stopParseWorkers } from '../../src/ingest/parallel.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ingest/wire.js';
-import { readSource } from '../../src/stream.js';
+import { EDGE_BYTES, openFile, readSource, type ReadRange } from '../../src/stream.js';
 import { isEvent, newParseContext, type PacketEvent } from '../../src/types.js';
 import { detectionOrder } from '../../parsers/index.js';
 import { chunked, randomSizes, snapshot } from '../helpers/report.js';
@@ -197,5 +198,52 @@ describe('through the worker, the aggregate of a serial run', () => {
     expect(c.filteredEvents).toBeGreaterThan(0);
     expect(c.ignoredBySource).toBeGreaterThan(0);
     expect(await run(inputs, 'always', options)).toEqual(serial);
+  });
+});
+
+describe('a plain file: the worker reads on from the file itself', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'psr-worker-file-'));
+  // Over WORKER_MIN_BYTES (so `auto` chooses the worker after reading the start), and ending in
+  // half a line (which an incremental run leaves for the next).
+  const data = Buffer.concat([awkward(), Buffer.from('\n'), awkward(), Buffer.from('\n'), awkward(), Buffer.from('\n'), awkward(), Buffer.from('\nMar  1 10:09:00 host kernel: [UFW BLOCK] IN=eth0 OUT= SRC=1.2')]);
+  const path = join(dir, 'big.log');
+  writeFileSync(path, data);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const openOn = () => readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(join('/proc/self/fd', fd)) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+
+  async function read(mode: 'always' | 'auto' | 'never', range: ReadRange) {
+    const analyzer = new Analyzer({ timeZone: 'UTC', parseWorker: mode });
+    const opened = await openFile(path, range);
+    let progress = 0;
+    opened.source.onBytes = (n) => (progress += n);
+    const result = await readSource(opened.source, analyzer);
+    const a = analyzer.aggregate;
+    return { report: snapshot(a), lines: a.lines, rejected: [...a.rejected], samples: a.rejectSamples, result, progress };
+  }
+
+  test.each([
+    ['the whole file', { offset: 0, completeLinesOnly: false }],
+    ['from an offset, complete lines only', { offset: 1_500_000, completeLinesOnly: true }],
+  ])('%s: the aggregate, the bytes counted and the edges of a serial run; the file is closed after', async (_name, range) => {
+    expect(data.length).toBeGreaterThan(4 * 1024 * 1024);
+    const serial = await read('never', range);
+    expect(serial.lines).toBeGreaterThan(1000);
+    const end = range.completeLinesOnly ? data.lastIndexOf(0x0a) + 1 : data.length;
+    expect(serial.result.length).toBe(end - range.offset);
+    expect(serial.result.tail).toEqual(data.subarray(end - EDGE_BYTES, end));
+    expect(serial.progress).toBe(end - range.offset);
+    for (const mode of ['always', 'auto'] as const) {
+      const parallel = await read(mode, range);
+      expect(parallel).toEqual(serial);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(openOn()).toBe(0);
   });
 });
