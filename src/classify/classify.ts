@@ -1071,7 +1071,7 @@ function tallyPorts(c: Classification): PortTallies {
   let cls = 0;
   let one = false;
   let targeted: Set<number> | undefined;
-  const add = (key: number, _signed: number, i: number, k: number): void => {
+  const add = (key: number, i: number, k: number): void => {
     if (k === 0) return; // nothing towards you on this port from this source
     t.packets[i] += k;
     t.sources[i]++;
@@ -1088,7 +1088,7 @@ function tallyPorts(c: Classification): PortTallies {
     if (cls === CLASS_INDEX.outbound || src.events === 0) continue;
     targeted = c.targetedPorts.get(src.id);
     one = agg.portCount(src) === 1;
-    agg.eachPort(src, add);
+    agg.eachPortTotal(src, add);
   }
   return t;
 }

@@ -109,6 +109,14 @@ function check(events: readonly PacketEvent[], deriveAfter = -1, feed: (e: Packe
     expect(pairs).toEqual(want.pairs);
     // Newest pair first: the reverse of their first appearance.
     expect([...pairs.keys()]).toEqual([...want.pairs.keys()].reverse());
+    // Per port: the sorted runs and the unordered totals say the same.
+    const runs = new Map<number, [number, number]>();
+    agg.eachPort(s, (key, _signed, index, inbound) => runs.set(key, [index, inbound]));
+    const totals = new Map<number, [number, number]>();
+    agg.eachPortTotal(s, (key, index, inbound) => totals.set(key, [index, inbound]));
+    expect(new Set(runs.keys())).toEqual(want.ports);
+    expect(totals).toEqual(runs);
+    for (const [key, [index]] of runs) expect(agg.ports.at(index).key).toBe(key);
   }
   expect(agg.ports.size).toBe(m.ports.size);
   for (const [key, want] of m.ports) {
