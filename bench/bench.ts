@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FAMILIES, generate, type BenchFamily } from './generate.js';
+import { LAUNCH_MIN_BYTES, wantsChild } from '../src/cli/launch.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,9 +25,11 @@ function arg(name: string): string | undefined {
 const root = process.cwd();
 const outDir = join(root, 'bench', 'out');
 const measure = join(root, 'dist', 'bench', 'measure.js');
-// The CLI as its command (bin.js) runs it on Linux: run.js in a child process with glibc's mmap
-// threshold fixed. measure.js reads the peak RSS of its own process, so it runs run.js itself, with
-// that setting; the launcher's own cost (one more Node.js start) is measured apart and added.
+// The CLI as its command (bin.js) runs it on Linux: for a large input (src/cli/launch.ts), run.js in
+// a child process with glibc's mmap threshold fixed, else run.js in its own process. measure.js
+// reads the peak RSS of its own process, so it runs run.js itself, with that setting where the
+// command would use it; the launcher's own cost (one more Node.js start) is then measured apart and
+// added.
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const cli = join(root, 'dist', 'src', 'cli', 'run.js');
 const cliEnv: NodeJS.ProcessEnv = process.platform === 'linux' ? { ...process.env, MALLOC_MMAP_THRESHOLD_: String(128 * 1024) } : process.env;
@@ -96,9 +99,10 @@ async function fileFor(family: BenchFamily, n: number): Promise<string> {
 }
 
 const launcher = launcherMs();
-console.log(`launcher: the command's child process adds ${launcher.toFixed(0)} ms a run (in the times below)`);
-/** One run of our CLI on `args`, the launcher's cost added to its time. */
+console.log(`launcher: the command's child process, for inputs of ${LAUNCH_MIN_BYTES / 2 ** 20} MiB or more, adds ${launcher.toFixed(0)} ms a run (in the times below)`);
+/** One run of our CLI on `args` as the command runs it: in a child (the launcher's cost added) or not. */
 function onceCli(args: string[], env: NodeJS.ProcessEnv = {}): Measured {
+  if (process.platform !== 'linux' || !wantsChild(args)) return once(cli, args, { ...process.env, ...env });
   const m = once(cli, args, { ...cliEnv, ...env });
   return { ...m, ms: m.ms + launcher };
 }

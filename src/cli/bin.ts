@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `portscan-report` command. On Linux it runs the CLI (src/cli/run.ts) in a child process with
+ * The `portscan-report` command. On Linux, for an input that may be large (src/cli/launch.ts: files
+ * of 512 MiB or more, or standard input), it runs the CLI (src/cli/run.ts) in a child process with
  * glibc's mmap threshold fixed at 128 KiB (MALLOC_MMAP_THRESHOLD_), which glibc reads only when a
- * process starts.
+ * process starts; a smaller input is read in this process.
  *
  * Why: by default glibc raises the threshold each time a large block is freed (a read chunk, a
  * grown table), after which large typed arrays (the aggregate's pages) are carved out of one heap
@@ -16,10 +17,16 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { wantsChild } from './launch.js';
 
 const LAUNCHED = 'PORTSCAN_REPORT_LAUNCHED';
 
-if (process.platform !== 'linux' || process.env[LAUNCHED] !== undefined || process.env.MALLOC_MMAP_THRESHOLD_ !== undefined) {
+if (
+  process.platform !== 'linux' ||
+  process.env[LAUNCHED] !== undefined ||
+  process.env.MALLOC_MMAP_THRESHOLD_ !== undefined ||
+  !wantsChild(process.argv.slice(2))
+) {
   await import('./run.js');
 } else {
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./run.js', import.meta.url)), ...process.argv.slice(2)], {

@@ -1,11 +1,15 @@
 /**
  * The `portscan-report` command (dist/src/cli/bin.js) on Linux runs the CLI in a child process with
- * glibc's mmap threshold fixed: what the user sees (output, exit codes, signals) must be the CLI's
- * own. Runs the build (`npm test` builds first).
+ * glibc's mmap threshold fixed when the input may be large (src/cli/launch.ts): what the user sees
+ * (output, exit codes, signals) must be the CLI's own either way. Runs the build (`npm test`
+ * builds first).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FLAGS_WITHOUT_VALUE, GZIP_RATIO, LAUNCH_MIN_BYTES, wantsChild } from '../../src/cli/launch.js';
+import { OPTION_TABLE } from '../../src/cli/options.js';
 
 const bin = join(process.cwd(), 'dist', 'src', 'cli', 'bin.js');
 const run = join(process.cwd(), 'dist', 'src', 'cli', 'run.js');
@@ -69,5 +73,50 @@ async function waitFor<T>(f: () => T | undefined, ms = 5000): Promise<T> {
     } catch {
       return true;
     }
+  });
+});
+
+describe('which inputs get the child (src/cli/launch.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'psr-launch-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Sparse files: their size is what counts, and they take no disk.
+  const sized = (name: string, bytes: number, head = Buffer.alloc(0)) => {
+    const p = join(dir, name);
+    writeFileSync(p, head);
+    truncateSync(p, bytes);
+    return p;
+  };
+  const big = sized('big.log', LAUNCH_MIN_BYTES);
+  const almost = sized('almost.log', LAUNCH_MIN_BYTES - 1);
+  const gz = sized('small.gz', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO), Buffer.from([0x1f, 0x8b, 8, 0]));
+  const notGz = sized('same-size.log', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO));
+  const fifo = join(dir, 'fifo');
+  if (linux) spawnSync('mkfifo', [fifo]);
+
+  test.each([
+    ['a small file', [sample], false],
+    ['a small file and options', ['--format', 'json', '--top=5', '-q', sample, '--tz', 'UTC'], false],
+    ['files that together are large enough', [almost, sample], true],
+    ['one large file', [big], true],
+    ['just too small', [almost], false],
+    ['gzip counts ten times its size', [gz], true],
+    ['the same size uncompressed', [notGz], false],
+    ['standard input, by default', [], true],
+    ['standard input, by name', [sample, '-'], true],
+    ['standard input; the value of an option, a file name, is no input', ['--output', sample, '--state', sample], true],
+    ['a missing file only (the CLI reports it)', ['/nonexistent/x.log'], true],
+    ...(linux ? [['a named pipe: size unknown', [fifo], true]] : []),
+    ['after --, a name that looks like an option is a file', ['--', sample], false],
+  ])('%s', (_name, args, child) => {
+    expect(wantsChild(args as string[])).toBe(child);
+  });
+
+  test('the options that take no value are those of the options table (and --help, --version)', () => {
+    const table = OPTION_TABLE as Record<string, { type: string; alias?: string }>;
+    const booleans = Object.entries(table)
+      .filter(([, o]) => o.type === 'boolean')
+      .flatMap(([name, o]) => [`--${name}`, ...(o.alias === undefined ? [] : [`-${o.alias}`])]);
+    expect(booleans.length).toBeGreaterThan(0);
+    expect([...FLAGS_WITHOUT_VALUE].sort()).toEqual([...booleans, '--help', '-h', '--version', '-V'].sort());
   });
 });
