@@ -584,7 +584,7 @@ export class PairTable {
   add(srcId: number, dstId: number, key: number, count: number, first: number, last: number, dirs: number): number {
     if (this.stale) this.rebuildIndex();
     if (this.size >= this.capacity) {
-      this.capacity = Math.ceil(this.capacity * 1.5);
+      this.capacity *= 2;
       this.rebuildIndex();
     }
     const r = this.size++;
