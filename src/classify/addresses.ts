@@ -16,22 +16,26 @@ const groups = [0, 0, 0, 0, 0, 0, 0, 0];
 export function isPrivateAddress(a: string): boolean {
   if (a.indexOf(':') < 0) {
     const n = ipv4ToNumber(a);
-    if (n < 0) return false;
-    const o1 = n >>> 24;
-    const o2 = (n >>> 16) & 0xff;
-    return (
-      o1 === 10 ||
-      o1 === 127 ||
-      (o1 === 172 && o2 >= 16 && o2 <= 31) ||
-      (o1 === 192 && o2 === 168) ||
-      (o1 === 169 && o2 === 254) ||
-      (o1 === 100 && o2 >= 64 && o2 <= 127)
-    );
+    return n >= 0 && isPrivateIpv4(n);
   }
   if (!parseIpv6(a, groups)) return false;
   const g0 = groups[0];
   if ((g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfe80) return true;
   return g0 === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0 && groups[6] === 0 && groups[7] === 1;
+}
+
+/** isPrivateAddress of an IPv4 address given as its number (no text needed). */
+export function isPrivateIpv4(n: number): boolean {
+  const o1 = n >>> 24;
+  const o2 = (n >>> 16) & 0xff;
+  return (
+    o1 === 10 ||
+    o1 === 127 ||
+    (o1 === 172 && o2 >= 16 && o2 <= 31) ||
+    (o1 === 192 && o2 === 168) ||
+    (o1 === 169 && o2 === 254) ||
+    (o1 === 100 && o2 >= 64 && o2 <= 127)
+  );
 }
 
 /** Multicast (224/4, ff00::/8) or the limited broadcast 255.255.255.255. */

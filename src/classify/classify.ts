@@ -19,7 +19,7 @@
 import { DST_INBOUND, DST_OUTBOUND, keyPort, keyProto, type Aggregate, type PortStats, type SourceStats } from '../aggregate.js';
 import { protoName } from '../net/protocols.js';
 import { ipv4ToNumber } from '../net/ip.js';
-import { isDirectedBroadcastFrom, isMulticastOrBroadcast, isPrivateAddress, ipv4Prefix, ipv6Prefix, prefixLabel } from './addresses.js';
+import { isDirectedBroadcastFrom, isMulticastOrBroadcast, isPrivateAddress, isPrivateIpv4, ipv4Prefix, ipv6Prefix, prefixLabel } from './addresses.js';
 import { normalizeClassifierOptions, type ClassifierOptions } from './options.js';
 import {
   B_ALLOW,
@@ -409,8 +409,31 @@ class Context {
 
   /** A LAN address: private (RFC 1918, link-local, ULA) or inside --home-net. */
   isLan(src: SourceStats): boolean {
-    return isPrivateAddress(src.address) || this.isHomeSource(src);
+    return this.isPrivateSource(src) || this.isHomeSource(src);
   }
+
+  /** isPrivateAddress of a source; an IPv4 source by the number the aggregate keeps (no text made). */
+  isPrivateSource(src: SourceStats): boolean {
+    const n = this.agg.sources.addresses.ipv4(src.id);
+    return n >= 0 ? isPrivateIpv4(n) : isPrivateAddress(src.address);
+  }
+
+  /**
+   * hostsOf, kept for the source last asked about: rule 8 and rule 10 both read it (a source with
+   * many ports that is no vertical scan goes on to the slow-scan rule).
+   */
+  hostsOf(src: SourceStats, lan: boolean): HostWindow[] {
+    if (this.hostsFor !== src.id || this.hostsLan !== lan) {
+      this.hostsFor = src.id;
+      this.hostsLan = lan;
+      this.hosts_ = hostsOf(this, src, lan);
+    }
+    return this.hosts_;
+  }
+
+  private hostsFor = -1;
+  private hostsLan = false;
+  private hosts_: HostWindow[] = [];
 
   /** A LAN source's broadcast, multicast or discovery-protocol pair: noise, whatever else it did. */
   isNoisePair(src: SourceStats, dst: number, key: number): boolean {
@@ -501,7 +524,7 @@ function firstRules(ctx: Context, src: SourceStats): RuleResult | null {
 
   // 2. LAN broadcast/discovery noise: a LAN address talking to everyone (multicast, broadcast) or
   //    on a discovery protocol.
-  const lan = home || isPrivateAddress(src.address);
+  const lan = home || ctx.isPrivateSource(src);
   if (lan) {
     const n = scratch.collect(agg, src);
     let noise = true;
@@ -529,7 +552,7 @@ function firstRules(ctx: Context, src: SourceStats): RuleResult | null {
   // 8. Vertical scan: ≥ scanMinPorts ports of one host within scanWindowMs.
   if (ctx.ports(src) >= o.scanMinPorts) {
     let best: HostWindow | null = null;
-    for (const h of hostsOf(ctx, src, lan)) {
+    for (const h of ctx.hostsOf(src, lan)) {
       if (best === null || h.window.count > best.window.count || (h.window.count === best.window.count && h.ports > best.ports)) best = h;
     }
     if (best !== null && best.window.count >= o.scanMinPorts) {
@@ -678,7 +701,7 @@ function lastRules(ctx: Context, c: Classification, src: SourceStats): RuleResul
   //     rule 8 did not fire, never that many within scanWindowMs).
   if (ports >= o.scanMinPorts) {
     let best: HostWindow | null = null;
-    for (const h of hostsOf(ctx, src, lan)) {
+    for (const h of ctx.hostsOf(src, lan)) {
       if (h.spanMs > o.slowScanMinSpanMs && (best === null || h.ports > best.ports)) best = h;
     }
     if (best !== null) {
