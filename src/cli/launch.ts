@@ -6,6 +6,8 @@
  * large. That is input of unknown size (standard input, a pipe, no file named) or files that add
  * up to LAUNCH_MIN_BYTES, a gzip file counted at GZIP_RATIO times its size.
  *
+ * src/cli/run.ts also asks `inputBytes`, to start the parse worker early for a large input.
+ *
  * Only the arguments are read, before the CLI's option parser is loaded (the parent stays small):
  * an argument is a file when it names one, except the value of an option that takes one. Any
  * mistake here costs time or memory, never a result: the CLI reads its arguments itself.
@@ -24,6 +26,15 @@ export const FLAGS_WITHOUT_VALUE: readonly string[] = ['--reset-state', '--quiet
 
 /** Whether the CLI should run in a child with the fixed threshold, for these arguments. */
 export function wantsChild(args: readonly string[]): boolean {
+  const bytes = inputBytes(args);
+  return bytes === null || bytes >= LAUNCH_MIN_BYTES;
+}
+
+/**
+ * The bytes the input files named in `args` count for (gzip at GZIP_RATIO times its size), or null
+ * when the input is of unknown size: standard input (by name or because no file is named), a pipe.
+ */
+export function inputBytes(args: readonly string[]): number | null {
   let files = 0;
   let bytes = 0;
   let operands = true;
@@ -38,14 +49,14 @@ export function wantsChild(args: readonly string[]): boolean {
       if (!a.includes('=') && !a.startsWith('--no-') && !FLAGS_WITHOUT_VALUE.includes(a)) i++;
       continue;
     }
-    if (a === '-') return true;
+    if (a === '-') return null;
     const size = fileSize(a);
-    if (size === null) return true;
+    if (size === null) return null;
     if (size < 0) continue;
     files++;
     bytes += size;
   }
-  return files === 0 || bytes >= LAUNCH_MIN_BYTES;
+  return files === 0 ? null : bytes;
 }
 
 /**

@@ -1,7 +1,17 @@
 /** The CLI's process (src/cli/bin.ts starts it): process-wide settings, then main(). */
 // First, so that its check runs as early as it can (see there).
 import './young-generation.js';
-import { main } from './main.js';
+import { WORKER_MIN_BYTES, prewarmParseWorker } from '../ingest/parallel.js';
+import { inputBytes } from './launch.js';
+
+// Input files that will go through the parse worker: start it now, so that it loads while the CLI
+// does (main.js is imported after this, not before).
+const mode = process.env.PORTSCAN_REPORT_PARSE_WORKER;
+if (mode === undefined || mode === '' || mode === 'auto' || mode === 'always') {
+  const bytes = inputBytes(process.argv.slice(2));
+  if (bytes !== null && (bytes >= WORKER_MIN_BYTES || mode === 'always')) prewarmParseWorker();
+}
+const { main } = await import('./main.js');
 
 // `portscan-report … | head`: the reader went away; what it wanted was written. Exit 0.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

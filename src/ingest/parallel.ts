@@ -65,6 +65,15 @@ export async function stopParseWorkers(): Promise<void> {
   await Promise.all(stopping.map((w) => w.stop()));
 }
 
+/**
+ * Start a worker now, to be ready (its modules loaded, 100-200 ms) when an input large enough comes:
+ * the CLI calls this first thing for large input files, so the worker starts while the CLI loads.
+ * Unused, it is stopped like any idle worker (stopParseWorkers), or left behind at exit.
+ */
+export function prewarmParseWorker(): void {
+  if (idle.length === 0 && workerUseful()) idle.push(new IngestWorker());
+}
+
 class IngestWorker {
   readonly worker: Worker;
   /** The input being read; messages are for it. */

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FLAGS_WITHOUT_VALUE, GZIP_RATIO, LAUNCH_MIN_BYTES, wantsChild } from '../../src/cli/launch.js';
+import { FLAGS_WITHOUT_VALUE, GZIP_RATIO, inputBytes, LAUNCH_MIN_BYTES, wantsChild } from '../../src/cli/launch.js';
 import { OPTION_TABLE } from '../../src/cli/options.js';
 
 const bin = join(process.cwd(), 'dist', 'src', 'cli', 'bin.js');
@@ -109,6 +109,14 @@ describe('which inputs get the child (src/cli/launch.ts)', () => {
     ['after --, a name that looks like an option is a file', ['--', sample], false],
   ])('%s', (_name, args, child) => {
     expect(wantsChild(args as string[])).toBe(child);
+  });
+
+  test('inputBytes (also what starts the parse worker early): the sizes of the files, gzip ten times; null for stdin', () => {
+    const size = readFileSync(sample).length;
+    expect(inputBytes([sample, '--tz', 'UTC'])).toBe(size);
+    expect(inputBytes([sample, gz])).toBe(size + Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO) * GZIP_RATIO);
+    expect(inputBytes(['--format', 'csv'])).toBeNull();
+    expect(inputBytes([sample, '-'])).toBeNull();
   });
 
   test('the options that take no value are those of the options table (and --help, --version)', () => {
