@@ -207,10 +207,13 @@ export const HOURLY_SPAN_LIMIT = 7 * 24;
  */
 export function buildTimeline(agg: Aggregate, timeZone: string, topPorts: number): TimelineReport | null {
   const tl: Timeline = agg.timeline;
-  if (tl.hours.size === 0) return null;
+  const ranked = topBy(agg.ports.values(), (a, b) => b.events - a.events || a.key - b.key, topPorts);
+  // Once, and with the charted ports' cells only.
+  const hours = tl.hourCounts(new Set(ranked.map((p) => p.key)));
+  if (hours.size === 0) return null;
   let first = Infinity;
   let last = -Infinity;
-  for (const h of tl.hours.keys()) {
+  for (const h of hours.keys()) {
     if (h < first) first = h;
     if (h > last) last = h;
   }
@@ -241,12 +244,11 @@ export function buildTimeline(agg: Aggregate, timeZone: string, topPorts: number
     }
     return i;
   };
-  const ranked = topBy(agg.ports.values(), (a, b) => b.events - a.events || a.key - b.key, topPorts);
   const portIndex = new Map(ranked.map((p, i) => [p.key, i]));
   const events = new Array<number>(starts.length).fill(0);
   const probes = new Array<number>(starts.length).fill(0);
   const perPort = ranked.map(() => new Array<number>(starts.length).fill(0));
-  for (const h of tl.hours.values()) {
+  for (const h of hours.values()) {
     const i = bucketOf(h.hour);
     events[i] += h.events;
     probes[i] += h.probes;

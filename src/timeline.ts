@@ -94,12 +94,23 @@ export class Timeline {
 
   /** Every hour with its totals and per-port counts (made on demand, for the report). */
   get hours(): Map<number, HourCounts> {
+    return this.hourCounts(null);
+  }
+
+  /**
+   * `hours`, with the counts of the ports in `keys` only (null: every port): a report charts a few
+   * of the tens of thousands of cells a long log keeps.
+   */
+  hourCounts(keys: ReadonlySet<number> | null): Map<number, HourCounts> {
     const out = new Map<number, HourCounts>();
     const put = (hour: number, events: number, probes: number, each: (fn: (index: number, n: number) => void) => void) => {
       const h = new HourCounts(hour);
       h.events = events;
       h.probes = probes;
-      each((index, n) => h.ports.set(this.keys[index], n));
+      each((index, n) => {
+        const key = this.keys[index];
+        if (keys === null || keys.has(key)) h.ports.set(key, n);
+      });
       out.set(hour, h);
     };
     for (const [hour, p] of this.closed) {

@@ -132,4 +132,13 @@ test('hours met again (files out of order) are merged, not replaced', () => {
   expect([h11.events, h11.probes, [...h11.ports].sort((a, b) => a[0] - b[0])]).toEqual([36, 36, [[22, 4], [23, 32]]]);
   expect(hours.size).toBe(3);
   expect(t.cells).toBe(5);
+  // Asked for some ports only: the same hours and totals, those ports' cells alone.
+  const only23 = t.hourCounts(new Set([23]));
+  expect([...only23.keys()]).toEqual([...hours.keys()]);
+  for (const [hour, h] of only23) {
+    const all = hours.get(hour)!;
+    expect([h.events, h.probes]).toEqual([all.events, all.probes]);
+    expect([...h.ports]).toEqual([...all.ports].filter(([key]) => key === 23));
+  }
+  expect(only23.get(Math.floor(at(11) / HOUR_MS))!.ports.get(23)).toBe(32);
 });
