@@ -834,40 +834,28 @@ export interface Derived {
   rowStart: Int32Array;
 }
 
-/** One source's pair rows, summed per port: what `derive` and `eachPort` read. */
+/** One source's pair rows, summed per port in port order: what `eachPort` reads. */
 class PortRuns {
   /** Per run: the port key, the signed packet count (positive once probed), the inbound packets. */
   key = new Float64Array(64);
   signed = new Float64Array(64);
   inbound = new Float64Array(64);
   runs = 0;
-  destinations = 0;
   private sortKeys = new Float64Array(64);
-  private dsts = new Float64Array(64);
 
-  /** Sum rows [from, to) of `p` per port key, and count their distinct destinations. */
+  /** Sum rows [from, to) of `p` per port key. */
   read(p: PairTable, from: number, to: number): void {
     const m = to - from;
     if (m > this.sortKeys.length) {
       const n = m * 2;
       this.sortKeys = new Float64Array(n);
-      this.dsts = new Float64Array(n);
       this.key = new Float64Array(n);
       this.signed = new Float64Array(n);
       this.inbound = new Float64Array(n);
     }
     const ks = this.sortKeys;
-    const ds = this.dsts;
-    for (let i = 0; i < m; i++) {
-      const r = from + i;
-      ks[i] = (p.key(r) + KEY_OFFSET) * ROW_SPACE + i;
-      ds[i] = p.dst(r);
-    }
+    for (let i = 0; i < m; i++) ks[i] = (p.key(from + i) + KEY_OFFSET) * ROW_SPACE + i;
     sortPrefix(ks, m);
-    sortPrefix(ds, m);
-    let distinct = 0;
-    for (let j = 0; j < m; j++) if (j === 0 || ds[j] !== ds[j - 1]) distinct++;
-    this.destinations = distinct;
     let runs = 0;
     let j = 0;
     while (j < m) {
