@@ -514,7 +514,7 @@ function isFieldBoundary(c: number): boolean {
 }
 
 /** The decimal number at `i` (numberAfter's reading); numAt is past it, or -1 when no digit. */
-function digitsAt(b: Uint8Array, i: number): number {
+function digitsAt(i: number): number {
   // Four bytes a read, taken apart with shifts.
   let w = at4(i);
   let n = 0;
@@ -884,7 +884,7 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
 
   // --- IP header: LEN= then IPv4 TOS= PREC= TTL= ID= [CE] [DF] [MF], or IPv6 TC= HOPLIMIT= FLOWLBL=
   if (at4(q) !== SP_LEN || b[q + 4] !== 61) return undefined;
-  const length = digitsAt(b, q + 5);
+  const length = digitsAt(q + 5);
   q = numAt;
   if (q < 0) return undefined;
   let ttl: number;
@@ -894,10 +894,10 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
     if (q < 0 || at4(q) !== SP_PRE || at4(q + 2) !== REC_EQ) return undefined;
     q = wordEnd(b, q + 6, -1);
     if (q < 0 || at4(q) !== SP_TTL || b[q + 4] !== 61) return undefined;
-    ttl = digitsAt(b, q + 5);
+    ttl = digitsAt(q + 5);
     q = numAt;
     if (q < 0 || at4(q) !== SP_ID_EQ) return undefined;
-    ipId = digitsAt(b, q + 4);
+    ipId = digitsAt(q + 4);
     q = numAt;
     if (q < 0) return undefined;
     for (;;) {
@@ -906,13 +906,13 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
       q += 3;
     }
   } else if (at4(q) === SP_TC_EQ) {
-    digitsAt(b, q + 4);
+    digitsAt(q + 4);
     q = numAt;
     if (q < 0 || at4(q) !== SP_HOP || at4(q + 4) !== LIMI || at4(q + 6) !== MIT_EQ) return undefined;
-    ttl = digitsAt(b, q + 10);
+    ttl = digitsAt(q + 10);
     q = numAt;
     if (q < 0 || at4(q) !== SP_FLO || at4(q + 4) !== WLBL || at4(q + 5) !== LBL_EQ) return undefined;
-    digitsAt(b, q + 9);
+    digitsAt(q + 9);
     q = numAt;
     if (q < 0) return undefined;
   } else {
@@ -962,10 +962,10 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
   // --- transport
   if (hasPorts(proto)) {
     if (at4(q) !== SP_SPT || b[q + 4] !== 61) return undefined;
-    const spt = digitsAt(b, q + 5);
+    const spt = digitsAt(q + 5);
     q = numAt;
     if (q < 0 || at4(q) !== SP_DPT || b[q + 4] !== 61) return undefined;
-    const dpt = digitsAt(b, q + 5);
+    const dpt = digitsAt(q + 5);
     q = numAt;
     if (q < 0 || spt > 65535 || dpt > 65535) return undefined;
     ev.srcPort = spt;
@@ -976,15 +976,15 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
     }
     // [SEQ= ACK=] WINDOW= RES=
     if (at4(q) === SP_SEQ && b[q + 4] === 61) {
-      digitsAt(b, q + 5);
+      digitsAt(q + 5);
       q = numAt;
       if (q < 0 || at4(q) !== SP_ACK || b[q + 4] !== 61) return undefined;
-      digitsAt(b, q + 5);
+      digitsAt(q + 5);
       q = numAt;
       if (q < 0) return undefined;
     }
     if (at4(q) !== SP_WIN || at4(q + 4) !== DOW_EQ) return undefined;
-    const win = digitsAt(b, q + 8);
+    const win = digitsAt(q + 8);
     q = numAt;
     if (q < 0 || at4(q) !== SP_RES || b[q + 4] !== 61) return undefined;
     q = wordEnd(b, q + 5, n);
@@ -1013,10 +1013,10 @@ function parseCommonBytes(s: number, n: number, ctx: ParseContext, into?: Packet
     ev.tcpFlags = flags;
   } else if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
     if (at4(q) !== SP_TYP || at4(q + 2) !== YPE_EQ) return undefined;
-    const type = digitsAt(b, q + 6);
+    const type = digitsAt(q + 6);
     q = numAt;
     if (q < 0 || at4(q) !== SP_COD || at4(q + 2) !== ODE_EQ) return undefined;
-    const code = digitsAt(b, q + 6);
+    const code = digitsAt(q + 6);
     q = numAt;
     if (q < 0) return undefined;
     ev.icmpType = type;

@@ -59,16 +59,6 @@ export function isDirectedBroadcastFrom(dst: string, src: string): boolean {
   return s >= 0 && s >>> 8 === d >>> 8;
 }
 
-/**
- * The numeric /24 of an IPv4 address (n >>> 8), or -1 for anything else: the key distributed
- * scans are grouped by.
- */
-export function ipv4Prefix(a: string, bits: number): number {
-  if (a.indexOf(':') >= 0) return -1;
-  const n = ipv4ToNumber(a);
-  return n < 0 ? -1 : Math.floor(n / 2 ** (32 - bits));
-}
-
 /** `2001:db8:1::/48`-style text key of an IPv6 address's first `bits` bits (a multiple of 16), or ''. */
 export function ipv6Prefix(a: string, bits: number): string {
   if (a.indexOf(':') < 0 || !parseIpv6(a, groups)) return '';

@@ -19,7 +19,7 @@
 import { DST_INBOUND, DST_OUTBOUND, keyPort, keyProto, type Aggregate, type PortStats, type SourceStats } from '../aggregate.js';
 import { protoName } from '../net/protocols.js';
 import { ipv4ToNumber } from '../net/ip.js';
-import { isDirectedBroadcastFrom, isMulticastOrBroadcast, isPrivateAddress, isPrivateIpv4, ipv4Prefix, ipv6Prefix, prefixLabel } from './addresses.js';
+import { isDirectedBroadcastFrom, isMulticastOrBroadcast, isPrivateAddress, isPrivateIpv4, ipv6Prefix, prefixLabel } from './addresses.js';
 import { normalizeClassifierOptions, type ClassifierOptions } from './options.js';
 import {
   B_ALLOW,

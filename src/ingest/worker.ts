@@ -63,7 +63,7 @@ function post(m: ToMain): void {
 }
 
 /** The file being read (`file`), or null. */
-let file: { fd: number; at: number; to: number; read: number } | null = null;
+let file: { fd: number; from: number; at: number; to: number } | null = null;
 let readBuffer: Buffer | null = null;
 
 /**
@@ -88,11 +88,10 @@ function pump(): void {
     }
     if (n === 0) {
       file = null;
-      end(f.read);
+      end(f.at - f.from);
       return;
     }
     f.at += n;
-    f.read += n;
     // The splitter copies an unfinished line, so the buffer is free again for the next block.
     splitter!.write(readBuffer.subarray(0, n));
     post({ type: 'batch', input: current, batch: analyzer!.takeBatch(), ack: false, bytes: n });
@@ -144,7 +143,7 @@ port.on('message', (m: ToWorker) => {
       if (file !== null && outstanding < MAX_OUTSTANDING) pump();
       break;
     case 'file':
-      file = { fd: m.fd, at: m.from, to: m.to, read: 0 };
+      file = { fd: m.fd, from: m.from, at: m.from, to: m.to };
       pump();
       break;
     case 'end':
