@@ -2,8 +2,7 @@
  * The timeline: dense hourly buckets, daily ones for long spans, per-port rows for the busiest
  * ports, bounded memory; the chart only on a terminal; the progress line only on a terminal.
  */
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aggregate } from '../src/aggregate.js';
 import { buildTimeline } from '../src/report.js';
@@ -12,6 +11,7 @@ import { progressText } from '../src/cli/progress.js';
 import { sparkline, squeeze } from '../src/reports/text.js';
 import { newEvent } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
 
 function probe(time: string, port: number): ReturnType<typeof newEvent> {
   const ev = newEvent('iptables', 'test');
@@ -85,7 +85,7 @@ test('squeeze merges buckets into columns without losing counts; sparkline scale
   expect(sparkline([0, 1, 8])).toBe(' ▂█');
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'psr-timeline-'));
+const dir = tempDir('timeline');
 const log = join(dir, 'ufw.log');
 const line = (h: number, port: number) =>
   `Mar  1 ${String(h).padStart(2, '0')}:00:00 fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC= SRC=198.51.100.7 DST=203.0.113.1 LEN=40 TOS=0x00 PREC=0x00 TTL=240 ID=1 PROTO=TCP SPT=40000 DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0\n`;

@@ -1,11 +1,11 @@
 /**
  * --fail-on conditions (exit 4 and one line on stderr), each true and false; --quiet.
  */
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { EXIT_ALERT } from '../../src/cli/main.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const base = ['--tz', 'UTC', '--year', '2024'];
 
@@ -15,7 +15,7 @@ function ufw(action: 'BLOCK' | 'ALLOW', port: number, dir: 'in' | 'out' = 'in', 
 }
 
 function logOf(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-alerts-'));
+  const dir = tempDir('alerts');
   const path = join(dir, 'ufw.log');
   writeFileSync(path, text);
   return path;
@@ -57,7 +57,7 @@ test.each([
 
 test('--fail-on new-port: the first run learns, then only a port never probed before alerts', async () => {
   const log = logOf(ufw('BLOCK', 22) + ufw('BLOCK', 23));
-  const state = join(mkdtempSync(join(tmpdir(), 'psr-alerts-')), 'state.json');
+  const state = join(tempDir('alerts'), 'state.json');
   const run = () => runCli([...base, '--state', state, '--fail-on', 'new-port', log]);
   expect((await run()).code).toBe(0); // no history yet: nothing is "new"
   appendFileSync(log, ufw('BLOCK', 22));
@@ -85,7 +85,7 @@ test.each([
 
 test('--quiet with --state: nothing on stdout or stderr when nothing is new, the report when something is', async () => {
   const log = logOf(ufw('BLOCK', 22));
-  const state = join(mkdtempSync(join(tmpdir(), 'psr-alerts-')), 'state.json');
+  const state = join(tempDir('alerts'), 'state.json');
   const run = () => runCli([...base, '--quiet', '--state', state, log]);
   const first = await run();
   expect(first.stdout).toContain('1 events in 1 lines');

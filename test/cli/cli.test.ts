@@ -3,16 +3,16 @@
  * what only a process shows (a closed pipe, the bin file).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
 import { VERSION } from '../../src/version.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const fixture = join(process.cwd(), 'fixtures', 'iptables', 'mixed-variants.log');
 const text = readFileSync(fixture, 'utf8');
-const tmp = mkdtempSync(join(tmpdir(), 'psr-cli-'));
+const tmp = tempDir('cli');
 const base = ['--tz', 'UTC', '--year', '2024'];
 
 test('stdin piped in gives a text report and exit 0', async () => {

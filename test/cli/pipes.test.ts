@@ -4,14 +4,14 @@
  * SIGPIPE and the data would be lost), and what cannot be read twice or from an offset says so.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tempDir } from '../helpers/tmp.js';
 
 const bin = join(process.cwd(), 'dist', 'src', 'cli', 'bin.js');
 const fixture = join(process.cwd(), 'fixtures', 'iptables', 'mixed-variants.log');
-const dir = mkdtempSync(join(tmpdir(), 'psr-pipes-'));
+const dir = tempDir('pipes');
 const gz = join(dir, 'ufw.log.2.gz');
 writeFileSync(gz, gzipSync(readFileSync(fixture)));
 const run = (args: string) => spawnSync('bash', ['-c', `node "${bin}" --tz UTC --year 2024 ${args}`], { encoding: 'utf8' });

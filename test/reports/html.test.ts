@@ -4,13 +4,13 @@
  * is skipped, and says so in its name, when no `chromium` is installed (CI installs it: .ci/run).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml } from '../../src/reports/html.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'psr-html-'));
+const dir = tempDir('html');
 const out = join(dir, 'report.html');
 // The iptables variants fixture, and a vertical scan of 40 ports in 40 seconds so there is a scan.
 const fixture = join(dir, 'scan.log');
@@ -41,7 +41,7 @@ test('text from logs is escaped', () => {
 });
 
 (chromium ? test : test.skip)(`headless Chromium renders the report${chromium ? '' : ' (skipped: chromium not installed)'}`, () => {
-  const profile = mkdtempSync(join(tmpdir(), 'psr-chromium-'));
+  const profile = tempDir('chromium');
   const r = spawnSync(
     chromium!,
     [

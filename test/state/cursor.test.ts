@@ -4,11 +4,11 @@
  * every port exactly once: a line read twice shows as a count of 2, a line skipped as a missing
  * port. The same is checked against one run over the whole text at once.
  */
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const base = ['--tz', 'UTC', '--year', '2024', '--format', 'json'];
 
@@ -26,7 +26,7 @@ function lines(from: number, to: number): string {
 
 /** A scenario's directory, state file and the port counts summed over its runs. */
 class Scenario {
-  readonly dir = mkdtempSync(join(tmpdir(), 'psr-cursor-'));
+  readonly dir = tempDir('cursor');
   readonly log = join(this.dir, 'ufw.log');
   readonly state = join(this.dir, 'state.json');
   readonly counts = new Map<number, number>();
@@ -251,7 +251,7 @@ test.each([
 });
 
 test('standard input cannot be incremental: usage error, exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-cursor-'));
+  const dir = tempDir('cursor');
   const r = await runCli([...base, '--state', join(dir, 's.json'), '-'], { stdin: lines(0, 3) });
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/--state: standard input cannot be read incrementally/);

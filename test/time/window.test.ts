@@ -2,12 +2,12 @@
  * --since/--until: the forms accepted, the half-open window at its exact boundaries, relative
  * durations counted back from the newest event, and events outside counted as filtered.
  */
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
 import { parseTimeBound, resolveWindow } from '../../src/time/window.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const NOW = Date.parse('2024-03-15T13:45:00Z');
 
@@ -44,7 +44,7 @@ test.each(['last week', '2024-13-01', '24', 'h24', ''])('%j is not a time', (tex
 });
 
 // Events at 09:59:59, 10:00:00, 10:59:59, 11:00:00 (one port each), file mtime after them.
-const dir = mkdtempSync(join(tmpdir(), 'psr-window-'));
+const dir = tempDir('window');
 const log = join(dir, 'ufw.log');
 const stamps = [
   ['09:59:59', 1001],

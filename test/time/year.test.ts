@@ -3,10 +3,10 @@
  * modification time (the latest year that does not put a line after it), also in an incremental
  * run that reads the January part of the file after the December part.
  */
-import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const probe = (stamp: string, port: number) =>
   `${stamp} fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC= SRC=198.51.100.7 DST=203.0.113.1 LEN=40 TOS=0x00 PREC=0x00 TTL=240 ID=1 PROTO=TCP SPT=40000 DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0\n`;
@@ -19,7 +19,7 @@ function touch(path: string, iso: string): void {
 }
 
 test('one file across New Year: December in the old year, January in the new', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-year-'));
+  const dir = tempDir('year');
   const log = join(dir, 'ufw.log');
   writeFileSync(log, december + january);
   touch(log, '2025-01-01T06:00:00Z');
@@ -35,7 +35,7 @@ test('one file across New Year: December in the old year, January in the new', a
 });
 
 test('an incremental run reads the January lines in the new year, the December ones stayed in the old', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-year-'));
+  const dir = tempDir('year');
   const log = join(dir, 'ufw.log');
   const state = join(dir, 'state.json');
   writeFileSync(log, december);
@@ -50,7 +50,7 @@ test('an incremental run reads the January lines in the new year, the December o
 });
 
 test('a zone without an offset in the stamp: --tz decides, and the report names it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-year-'));
+  const dir = tempDir('year');
   const log = join(dir, 'ufw.log');
   writeFileSync(log, probe('Jul  1 12:00:00', 22));
   touch(log, '2024-07-02T00:00:00Z');
