@@ -12,15 +12,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
-import yargs from 'yargs';
 import { Analyzer, type AnalyzeOptions } from '../core.js';
 import { ReportError } from '../errors.js';
 import { reporters } from '../reports/index.js';
 import { num } from '../reports/format.js';
 import { stopParseWorkers } from '../ingest/parallel.js';
 import { openFile, openSource, readSource, STDIN, type OpenedFile, type ReadRange } from '../stream.js';
-import { runExplain } from './explain.js';
-import { checkOptions, decideColor, OPTION_TABLE, type CliOptions, type RawOptions } from './options.js';
+import { checkOptions, decideColor, OPTION_TABLE, operandsOnly, type CliOptions, type RawOptions } from './options.js';
 import { evaluateAlerts, needsClassification, probedPorts } from '../alerts.js';
 import { classify } from '../classify/classify.js';
 import { classifierZone } from '../report.js';
@@ -47,7 +45,7 @@ export const EXIT_ALERT = 4;
 
 const NAME = 'portscan-report';
 
-function parser() {
+function parser(yargs: typeof import('yargs').default) {
   return yargs()
     .scriptName(NAME)
     .usage(
@@ -56,9 +54,10 @@ function parser() {
         'and reports who is probing which ports, and whether it matters. ' +
         '`explain` tells what is known about a port without any log (explain --help).',
     )
-    .command('$0 [files..]', 'Report on firewall logs', (y) =>
-      y.positional('files', { type: 'string', array: true, describe: 'Log files (.gz too); - or none for stdin' }),
-    )
+    // Operands in `_`, as given: a `[files..]` positional drops a `-` among them (yargs 18:
+    // `a.log - b.log` gave files a.log and b.log, and standard input was never read).
+    .command('$0', 'Report on firewall logs')
+    .parserConfiguration({ 'parse-positional-numbers': false })
     .options(OPTION_TABLE)
     .example(`cat /var/log/ufw.log | ${NAME}`, 'text report of a piped log')
     .example(`${NAME} /var/log/kern.log /var/log/kern.log.1.gz`, 'files, gzip recognised by content')
@@ -78,11 +77,25 @@ function parser() {
     .exitProcess(false);
 }
 
-type Parsed = { kind: 'run'; raw: RawOptions } | { kind: 'output'; text: string } | { kind: 'error'; message: string };
+export type Parsed = { kind: 'run'; raw: RawOptions } | { kind: 'output'; text: string } | { kind: 'error'; message: string };
 
-async function parseArgs(argv: string[]): Promise<Parsed> {
+/**
+ * The command line as yargs reads it. A line of operands only (files, `-`), the most common one,
+ * needs no parser: yargs and what it loads (cliui, string-width's Intl.Segmenter: about 150 ms of
+ * start-up) are imported only for a line with a flag, `--help` or `--version` among them.
+ * @internal exported for the test that both paths agree.
+ */
+export async function parseArgs(argv: string[]): Promise<Parsed> {
+  const operands = operandsOnly(argv);
+  if (operands !== null) return { kind: 'run', raw: operands };
+  return parseWithYargs(argv);
+}
+
+/** @internal */
+export async function parseWithYargs(argv: string[]): Promise<Parsed> {
+  const { default: yargs } = await import('yargs');
   return new Promise((resolve) => {
-    parser().parse(argv, {}, (err: Error | undefined, raw: unknown, output: string) => {
+    parser(yargs).parse(argv, {}, (err: Error | undefined, raw: unknown, output: string) => {
       if (err) resolve({ kind: 'error', message: err.message.split('\n')[0] });
       else if (output) resolve({ kind: 'output', text: output });
       else resolve({ kind: 'run', raw: raw as RawOptions });
@@ -121,6 +134,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function explain(argv: string[], io: CliIo): Promise<number> {
+  // Loaded here: a report never needs it (nor the yargs it imports).
+  const { runExplain } = await import('./explain.js');
   try {
     await writeStream(io.stdout, await runExplain(argv, io));
     return EXIT_OK;

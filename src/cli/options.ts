@@ -135,8 +135,8 @@ export interface CliOptions {
 
 /** Raw yargs values, before check(). */
 export interface RawOptions {
+  /** The operands (files, `-`), as given. */
   _: (string | number)[];
-  files?: string[];
   format?: string;
   table?: string;
   top?: string;
@@ -197,6 +197,16 @@ function timeBound(flag: string, value: string | undefined, now: number, tz: str
   return b;
 }
 
+/**
+ * The raw options of a command line that holds operands only (file names, `-` for stdin; none at
+ * all): what yargs gives for it, without loading yargs (src/cli/main.ts). Null when any argument
+ * could be a flag (starts with `-` and is not `-` itself): yargs reads that line.
+ */
+export function operandsOnly(argv: readonly string[]): RawOptions | null {
+  for (const a of argv) if (a.startsWith('-') && a !== '-') return null;
+  return { _: [...argv] };
+}
+
 /** Validate and default everything once. Throws a USAGE ReportError naming the flag. */
 export function checkOptions(raw: RawOptions, now: number = Date.now()): CliOptions {
   const format = oneOf('format', raw.format, REPORT_FORMATS, '--format json');
@@ -213,7 +223,7 @@ export function checkOptions(raw: RawOptions, now: number = Date.now()): CliOpti
     timeZone = raw.tz;
   }
   if (raw.output === '') throw usage('--output: needs a file name (e.g. -o report.txt)');
-  const files = (raw.files ?? raw._.map(String)).map(String);
+  const files = raw._.map(String);
   const since = timeBound('since', raw.since, now, timeZone);
   const until = timeBound('until', raw.until, now, timeZone);
   const relativeTo = oneOf('relative-to', raw['relative-to'], RELATIVE_TO, '--relative-to now');

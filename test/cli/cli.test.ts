@@ -36,6 +36,13 @@ test('a file, its gzip copy (recognised by content, any name) and "-" give the s
   expect(JSON.parse(dash.stdout).ports).toEqual(p.ports);
   const both = JSON.parse((await runCli([...base, '--format', 'json', fixture, gz])).stdout);
   expect(both.summary.events).toBe(2 * p.summary.events);
+  // "-" among files, with flags before them and without: standard input is read too, in its place.
+  for (const args of [[...base, '--format', 'json', fixture, '-', gz], [fixture, '-', gz]]) {
+    const r = await runCli(args, { stdin: text });
+    expect(r.code).toBe(0);
+    if (args[0] === fixture) expect(r.stdout).toMatch(/^portscan-report: 81 events in 81 lines \(iptables 81\)$/m);
+    else expect(JSON.parse(r.stdout).summary.events).toBe(3 * p.summary.events);
+  }
 });
 
 test('no file and stdin a terminal: usage on stderr, exit 2, no waiting', async () => {
