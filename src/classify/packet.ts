@@ -6,7 +6,7 @@
  *
  * Every bit is below 2^30 so the masks stay V8 small integers (stored inline, no boxing).
  */
-import { EPHEMERAL_RANGES, lookupPort, portNotesData as notes } from '../registry/registry.js';
+import { EPHEMERAL_RANGES, portNotesData as notes, portTags } from '../registry/registry.js';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, type PacketEvent } from '../types.js';
 
 export const B_INBOUND = 1 << 0;
@@ -106,9 +106,9 @@ function portTable(): Uint8Array {
 /** UDP ports whose registry entry (or a range around them) carries one of `tags`. */
 function registryTagged(tags: readonly string[]): number[] {
   const out: number[] = [];
-  // Ports with notes are few (data/ports.json); the ranges are walked through lookupPort, memoised.
+  // Ports with notes are few (data/ports.json): 218 with the named ranges' ports.
   for (const p of notedPorts()) {
-    if (lookupPort('udp', p).tags.some((t) => tags.includes(t))) out.push(p);
+    if (portTags('udp', p).some((t) => tags.includes(t))) out.push(p);
   }
   return out;
 }

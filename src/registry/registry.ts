@@ -326,6 +326,16 @@ export function lookupPort(proto: Transport, port: number): PortInfo {
   return info;
 }
 
+/**
+ * lookupPort(proto, port).tags, from the notes alone: no IANA table, facts or citations (the
+ * classifier's port flags ask this of every noted port while the log is still being read).
+ */
+export function portTags(proto: Transport, port: number): Tag[] {
+  if (!isTransport(proto)) throw new RegistryError('bad-protocol', `not a transport with ports: ${String(proto)} (expected ${TRANSPORTS.join(', ')})`);
+  if (!isPort(port)) throw new RegistryError('bad-port', `not a port number: ${String(port)} (expected an integer 0-65535)`);
+  return noteSummary(proto, matchingEntries(port)).tags;
+}
+
 /** The part of a PortInfo that a report row shows, plus the notes' entries that match the port. */
 export interface PortBrief extends Pick<PortInfo, 'activity' | 'tags' | 'uses' | 'scanVolume' | 'rangeClass'> {
   iana: IanaInfo;

