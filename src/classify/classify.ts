@@ -1030,7 +1030,7 @@ function marks(src: SourceStats): Reason[] {
 
 function level(x: number, levels: readonly number[]): number {
   let l = 0;
-  for (const t of levels) if (x >= t) l++;
+  for (let i = 0; i < levels.length; i++) if (x >= levels[i]) l++;
   return l;
 }
 
