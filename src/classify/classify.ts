@@ -42,7 +42,7 @@ import {
   B_ZMAP,
   isDiscoveryPort,
 } from './packet.js';
-import { daysSpanned, densestWindow, durationText, span, type Densest } from './window.js';
+import { daysSpanned, densestWindow, densestWindowOf, durationText, span, type Densest } from './window.js';
 
 // ---------------------------------------------------------------- pair scratch
 
@@ -631,28 +631,40 @@ interface HostWindow {
 /** Per destination: the distinct ports, the densest scanWindowMs window of their first times. */
 function hostsOf(ctx: Context, src: SourceStats, lan: boolean): HostWindow[] {
   const n = ctx.collect(src, lan);
-  const byDst = new Map<number, { times: number[]; packets: number; first: number; last: number }>();
+  const min = ctx.o.scanMinPorts;
+  // Pairs with a port per destination, in order of first appearance; only destinations with at
+  // least `min` of them get a window. No object or array per destination: most sources that get
+  // here probed one host, and the times of one destination at a time go into a scratch array.
+  const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     if (!hasPort(scratch.key[i])) continue;
     const d = scratch.dst[i];
-    let h = byDst.get(d);
-    if (h === undefined) {
-      h = { times: [], packets: 0, first: NaN, last: NaN };
-      byDst.set(d, h);
-    }
-    const f = scratch.first[i];
-    h.times.push(f);
-    h.packets += scratch.count[i];
-    if (!(f >= h.first)) h.first = f;
-    if (!(scratch.last[i] <= h.last)) h.last = scratch.last[i];
+    counts.set(d, (counts.get(d) ?? 0) + 1);
   }
   const out: HostWindow[] = [];
-  for (const [dstId, h] of byDst) {
-    if (h.times.length < ctx.o.scanMinPorts) continue;
-    out.push({ dstId, ports: h.times.length, window: densestWindow(h.times, ctx.o.scanWindowMs), spanMs: span(h.times), packets: h.packets, first: h.first, last: h.last });
+  for (const [dstId, ports] of counts) {
+    if (ports < min) continue;
+    let times = hostTimes.length >= ports ? hostTimes : (hostTimes = new Float64Array(Math.max(ports, 2 * hostTimes.length)));
+    let m = 0;
+    let packets = 0;
+    let first = NaN;
+    let last = NaN;
+    for (let i = 0; i < n; i++) {
+      if (scratch.dst[i] !== dstId || !hasPort(scratch.key[i])) continue;
+      const f = scratch.first[i];
+      times[m++] = f;
+      packets += scratch.count[i];
+      if (!(f >= first)) first = f;
+      if (!(scratch.last[i] <= last)) last = scratch.last[i];
+    }
+    times = times.subarray(0, m);
+    out.push({ dstId, ports, window: densestWindowOf(times, ctx.o.scanWindowMs), spanMs: span(times), packets, first, last });
   }
   return out;
 }
+
+/** hostsOf's times of one destination. */
+let hostTimes = new Float64Array(256);
 
 function hostScan(ctx: Context, kind: ScanKind, members: SourceStats[], h: HostWindow, group: string | null = null): ScanFinding {
   return {

@@ -9,15 +9,23 @@ export interface Densest {
 }
 
 /**
- * The densest window of width `ms` over `times` (sorted in place; NaN times are left out). Two
- * pointers: O(n log n) for the sort, O(n) after. A window [t, t + ms] includes both ends, so items
- * exactly `ms` apart are inside (Zeek counts over an epoch of `interval`; "within 5 min" reads as ≤).
+ * The densest window of width `ms` over `times` (NaN times are left out). Two pointers: O(n log n)
+ * for the sort, O(n) after. A window [t, t + ms] includes both ends, so items exactly `ms` apart are
+ * inside (Zeek counts over an epoch of `interval`; "within 5 min" reads as ≤).
  */
-export function densestWindow(times: number[], ms: number): Densest {
-  const ts = times.filter((t) => t === t).sort((a, b) => a - b);
+export function densestWindow(times: readonly number[], ms: number): Densest {
+  return densestWindowOf(Float64Array.from(times), ms);
+}
+
+/** densestWindow over a typed array, which it sorts in place (no copy: hostsOf's scratch). */
+export function densestWindowOf(ts: Float64Array, ms: number): Densest {
+  // A typed array sorts by number, NaNs last.
+  ts.sort();
+  let n = ts.length;
+  while (n > 0 && ts[n - 1] !== ts[n - 1]) n--;
   let best: Densest = { count: 0, from: NaN, to: NaN };
   let lo = 0;
-  for (let hi = 0; hi < ts.length; hi++) {
+  for (let hi = 0; hi < n; hi++) {
     while (ts[hi] - ts[lo] > ms) lo++;
     const count = hi - lo + 1;
     if (count > best.count) best = { count, from: ts[lo], to: ts[hi] };
@@ -26,10 +34,11 @@ export function densestWindow(times: number[], ms: number): Densest {
 }
 
 /** Span between the earliest and latest known time (NaN when fewer than one is known). */
-export function span(times: readonly number[]): number {
+export function span(times: ArrayLike<number>): number {
   let min = Infinity;
   let max = -Infinity;
-  for (const t of times) {
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
     if (t !== t) continue;
     if (t < min) min = t;
     if (t > max) max = t;
