@@ -203,7 +203,7 @@ describe('through the worker, the aggregate of a serial run', () => {
 
 describe('a plain file: the worker reads on from the file itself', () => {
   const dir = mkdtempSync(join(tmpdir(), 'psr-worker-file-'));
-  // Over WORKER_MIN_BYTES (so `auto` chooses the worker after reading the start), and ending in
+  // Over WORKER_MIN_BYTES (so `auto` gives the whole file to the worker, by its size), and ending in
   // half a line (which an incremental run leaves for the next).
   const data = Buffer.concat([awkward(), Buffer.from('\n'), awkward(), Buffer.from('\n'), awkward(), Buffer.from('\n'), awkward(), Buffer.from('\nMar  1 10:09:00 host kernel: [UFW BLOCK] IN=eth0 OUT= SRC=1.2')]);
   const path = join(dir, 'big.log');
