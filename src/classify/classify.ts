@@ -61,21 +61,17 @@ class PairScratch {
   probed = new Uint8Array(256);
 
   collect(agg: Aggregate, src: SourceStats): number {
-    this.n = 0;
-    agg.eachPair(src, this.push);
-    return this.n;
+    const rows = src.pairRows;
+    while (this.dst.length < rows) this.grow();
+    const n = agg.pairsInto(src, this.dst, this.key, this.count, this.first, this.last);
+    for (let i = 0; i < n; i++) {
+      const c = this.count[i];
+      this.count[i] = Math.abs(c);
+      this.probed[i] = c > 0 ? 1 : 0;
+    }
+    this.n = n;
+    return n;
   }
-
-  private readonly push = (dst: number, key: number, count: number, first: number, last: number): void => {
-    if (this.n === this.dst.length) this.grow();
-    const i = this.n++;
-    this.dst[i] = dst;
-    this.key[i] = key;
-    this.count[i] = Math.abs(count);
-    this.probed[i] = count > 0 ? 1 : 0;
-    this.first[i] = first;
-    this.last[i] = last;
-  };
 
   /** Keep only the pairs `keep` accepts (in place); returns the new count. */
   retain(keep: (i: number) => boolean): number {

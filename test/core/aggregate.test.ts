@@ -109,6 +109,16 @@ function check(events: readonly PacketEvent[], deriveAfter = -1, feed: (e: Packe
     expect(pairs).toEqual(want.pairs);
     // Newest pair first: the reverse of their first appearance.
     expect([...pairs.keys()]).toEqual([...want.pairs.keys()].reverse());
+    // The same pairs, in the same order, written into columns.
+    const size = Math.max(1, s.pairRows);
+    const cols = { dst: new Int32Array(size), key: new Int32Array(size), count: new Float64Array(size), first: new Float64Array(size), last: new Float64Array(size) };
+    const n = agg.pairsInto(s, cols.dst, cols.key, cols.count, cols.first, cols.last);
+    const written = new Map<string, PairModel>();
+    for (let i = 0; i < n; i++) {
+      written.set(`${agg.destinationNames[cols.dst[i]]}|${cols.key[i]}`, { count: Math.abs(cols.count[i]), probed: cols.count[i] > 0, first: cols.first[i], last: cols.last[i] });
+    }
+    expect(n).toBe(pairs.size);
+    expect([...written]).toEqual([...pairs]);
     // Per port: the sorted runs and the unordered totals say the same.
     const runs = new Map<number, [number, number]>();
     agg.eachPort(s, (key, _signed, index, inbound) => runs.set(key, [index, inbound]));
