@@ -1062,6 +1062,7 @@ export class Aggregate {
    * eachPair into columns: the source's pairs in the same order with the same values, written into
    * the arrays (which must hold `src.pairRows`, or 1 for a source without rows), their number
    * returned. No call and no boxed time per pair, for the classifier's per-source scratch.
+   * @internal
    */
   pairsInto(src: SourceStats, dst: Int32Array, key: Int32Array, count: Float64Array, first: Float64Array, last: Float64Array): number {
     const events = src.events;

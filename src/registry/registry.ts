@@ -310,13 +310,18 @@ function buildPortInfo(proto: Transport, port: number): PortInfo {
 
 const infoCache = new Map<number, PortInfo>();
 
+/** The arguments of the lookups (they come from library users and queries): RegistryError if not a transport and a port. */
+function checkPortArguments(proto: Transport, port: number): void {
+  if (!isTransport(proto)) throw new RegistryError('bad-protocol', `not a transport with ports: ${String(proto)} (expected ${TRANSPORTS.join(', ')})`);
+  if (!isPort(port)) throw new RegistryError('bad-port', `not a port number: ${String(port)} (expected an integer 0-65535)`);
+}
+
 /**
  * Everything known about one port on one transport. The result is frozen and shared between
  * callers. Throws RegistryError (`bad-protocol`, `bad-port`) for arguments outside the registry.
  */
 export function lookupPort(proto: Transport, port: number): PortInfo {
-  if (!isTransport(proto)) throw new RegistryError('bad-protocol', `not a transport with ports: ${String(proto)} (expected ${TRANSPORTS.join(', ')})`);
-  if (!isPort(port)) throw new RegistryError('bad-port', `not a port number: ${String(port)} (expected an integer 0-65535)`);
+  checkPortArguments(proto, port);
   const key = PROTO_INDEX[proto] * 65536 + port;
   let info = infoCache.get(key);
   if (info === undefined) {
@@ -331,8 +336,7 @@ export function lookupPort(proto: Transport, port: number): PortInfo {
  * classifier's port flags ask this of every noted port while the log is still being read).
  */
 export function portTags(proto: Transport, port: number): Tag[] {
-  if (!isTransport(proto)) throw new RegistryError('bad-protocol', `not a transport with ports: ${String(proto)} (expected ${TRANSPORTS.join(', ')})`);
-  if (!isPort(port)) throw new RegistryError('bad-port', `not a port number: ${String(port)} (expected an integer 0-65535)`);
+  checkPortArguments(proto, port);
   return noteSummary(proto, matchingEntries(port)).tags;
 }
 
@@ -350,8 +354,7 @@ export interface PortBrief extends Pick<PortInfo, 'activity' | 'tags' | 'uses' |
  * arrays (tags and uses excepted): treat it as read-only. Arguments as lookupPort, same errors.
  */
 export function lookupPortBrief(proto: Transport, port: number): PortBrief {
-  if (!isTransport(proto)) throw new RegistryError('bad-protocol', `not a transport with ports: ${String(proto)} (expected ${TRANSPORTS.join(', ')})`);
-  if (!isPort(port)) throw new RegistryError('bad-port', `not a port number: ${String(port)} (expected an integer 0-65535)`);
+  checkPortArguments(proto, port);
   const entries = matchingEntries(port);
   return { iana: ianaInfo(proto, port), rangeClass: rangeClassOf(port), ...noteSummary(proto, entries), entries };
 }
