@@ -628,38 +628,53 @@ interface HostWindow {
 function hostsOf(ctx: Context, src: SourceStats, lan: boolean): HostWindow[] {
   const n = ctx.collect(src, lan);
   const min = ctx.o.scanMinPorts;
-  // Pairs with a port per destination, in order of first appearance; only destinations with at
-  // least `min` of them get a window. No object or array per destination: most sources that get
-  // here probed one host, and the times of one destination at a time go into a scratch array.
+  // Pairs with a port per destination; only destinations with at least `min` of them get a
+  // window. Those get a slot (in order of first appearance) and a run of one reused times buffer,
+  // filled in a second pass: no object or growing array per destination, and linear in the pairs
+  // however many hosts a source swept.
   const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     if (!hasPort(scratch.key[i])) continue;
     const d = scratch.dst[i];
     counts.set(d, (counts.get(d) ?? 0) + 1);
   }
+  const slots = new Map<number, number>();
+  const dsts: number[] = [];
+  const starts: number[] = [];
+  let total = 0;
+  for (const [d, c] of counts) {
+    if (c < min) continue;
+    slots.set(d, dsts.length);
+    dsts.push(d);
+    starts.push(total);
+    total += c;
+  }
+  if (dsts.length === 0) return [];
+  if (hostTimes.length < total) hostTimes = new Float64Array(Math.max(total, 2 * hostTimes.length));
+  const times = hostTimes;
+  const fill = starts.slice();
+  const packets = new Float64Array(dsts.length);
+  const first = new Float64Array(dsts.length).fill(NaN);
+  const last = new Float64Array(dsts.length).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    if (!hasPort(scratch.key[i])) continue;
+    const s = slots.get(scratch.dst[i]);
+    if (s === undefined) continue;
+    const f = scratch.first[i];
+    times[fill[s]++] = f;
+    packets[s] += scratch.count[i];
+    if (!(f >= first[s])) first[s] = f;
+    if (!(scratch.last[i] <= last[s])) last[s] = scratch.last[i];
+  }
   const out: HostWindow[] = [];
-  for (const [dstId, ports] of counts) {
-    if (ports < min) continue;
-    let times = hostTimes.length >= ports ? hostTimes : (hostTimes = new Float64Array(Math.max(ports, 2 * hostTimes.length)));
-    let m = 0;
-    let packets = 0;
-    let first = NaN;
-    let last = NaN;
-    for (let i = 0; i < n; i++) {
-      if (scratch.dst[i] !== dstId || !hasPort(scratch.key[i])) continue;
-      const f = scratch.first[i];
-      times[m++] = f;
-      packets += scratch.count[i];
-      if (!(f >= first)) first = f;
-      if (!(scratch.last[i] <= last)) last = scratch.last[i];
-    }
-    times = times.subarray(0, m);
-    out.push({ dstId, ports, window: densestWindowOf(times, ctx.o.scanWindowMs), spanMs: span(times), packets, first, last });
+  for (let s = 0; s < dsts.length; s++) {
+    const run = times.subarray(starts[s], fill[s]);
+    out.push({ dstId: dsts[s], ports: run.length, window: densestWindowOf(run, ctx.o.scanWindowMs), spanMs: span(run), packets: packets[s], first: first[s], last: last[s] });
   }
   return out;
 }
 
-/** hostsOf's times of one destination. */
+/** hostsOf's times, one run per destination. */
 let hostTimes = new Float64Array(256);
 
 function hostScan(ctx: Context, kind: ScanKind, members: SourceStats[], h: HostWindow, group: string | null = null): ScanFinding {
