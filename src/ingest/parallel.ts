@@ -6,8 +6,9 @@
  *   worker:                      └─► split, parse ─► batch of events (src/ingest/wire.ts) ─┘
  *
  * A plain file is read by the worker itself, by position from the descriptor the main thread
- * opened (`readFile`), once the main thread has read the start to choose: the main thread then
- * only aggregates, which on two cores is the longer half. The worker stops reading while
+ * opened (`readFile`), from the first block on when the file's size makes it large enough (a
+ * stream is read WORKER_MIN_BYTES ahead to choose; src/stream.ts): the main thread then only
+ * aggregates, which on two cores is the longer half. The worker stops reading while
  * MAX_OUTSTANDING of its batches wait to be aggregated.
  *
  * Events arrive in the order of the lines, so the aggregate is the one a serial run builds: the

@@ -143,11 +143,6 @@ export class BatchEncoder {
     return batch;
   }
 
-  /**
-   * An interned string's id: -1 - its index in this batch's texts the first time (the decoder
-   * learns it from there), then its id. Interfaces and variants are few; a log that named
-   * thousands would only cost a Map entry each.
-   */
   /** intern(s), answered from `last` when s is the string interned there last time. */
   private internLast(s: string, last: LastInterned): number {
     if (s === last.text) return last.id;
@@ -157,6 +152,11 @@ export class BatchEncoder {
     return code;
   }
 
+  /**
+   * An interned string's id: -1 - its index in this batch's texts the first time (the decoder
+   * learns it from there), then its id. Interfaces and variants are few; a log that named
+   * thousands would only cost a Map entry each.
+   */
   private intern(s: string): number {
     const id = this.interned.get(s);
     if (id !== undefined) return id;

@@ -1,9 +1,10 @@
 /**
  * The parse worker: bytes in (posted in chunks, or read from a plain file's descriptor by
- * position), batches of events out (see src/ingest/parallel.ts for the other side). It runs the same LineSplitter and LineInput as a serial run, with an Analyzer whose
- * `addEvent` packs the event into a batch instead of aggregating it; everything that is not an
- * event (line counts, rejects, unrecognised lines and their samples) it counts itself and hands over
- * when the input ends.
+ * position), batches of events out (see src/ingest/parallel.ts for the other side). It runs the
+ * same LineSplitter and LineInput as a serial run, with an Analyzer whose `addEvent` packs the
+ * event into a batch instead of aggregating it; everything that is not an event (line counts,
+ * rejects, unrecognised lines and their samples) it counts itself and hands over when the input
+ * ends.
  */
 import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
