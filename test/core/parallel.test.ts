@@ -14,7 +14,7 @@ import { CidrSet } from '../../src/classify/cidr.js';
 import { stopParseWorkers } from '../../src/ingest/parallel.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ingest/wire.js';
 import { EDGE_BYTES, openFile, readSource, type ReadRange } from '../../src/stream.js';
-import { isEvent, newParseContext, type PacketEvent } from '../../src/types.js';
+import { isEvent, newParseContext, type Action, type Direction, type Family, type PacketEvent } from '../../src/types.js';
 import { detectionOrder } from '../../parsers/index.js';
 import { chunked, randomSizes, snapshot } from '../helpers/report.js';
 
@@ -86,6 +86,27 @@ describe('wire format', () => {
       });
       if (!want.src.includes(':')) expect(got.srcV4).toBeGreaterThanOrEqual(0);
     });
+  });
+
+  test('every family, action and direction keeps its value on the wire', () => {
+    const families: Family[] = ['iptables', 'pf', 'filterlog', 'windows', 'pflog'];
+    const actions: Action[] = ['block', 'allow', 'audit', 'unknown'];
+    const directions: Direction[] = ['in', 'out', 'fwd', 'unknown'];
+    const sent: [Family, Action, Direction][] = [];
+    const enc = new BatchEncoder();
+    for (const family of families) {
+      for (const action of actions) {
+        for (const direction of directions) {
+          // Copies of the strings, not the literals: equal text must be enough.
+          const ev = { ...events[0], family: [...family].join('') as Family, action: [...action].join('') as Action, direction: [...direction].join('') as Direction };
+          enc.add(ev);
+          sent.push([family, action, direction]);
+        }
+      }
+    }
+    const got: [Family, Action, Direction][] = [];
+    new BatchDecoder(true).each(enc.take(0), (ev) => got.push([ev.family, ev.action, ev.direction]));
+    expect(got).toEqual(sent);
   });
 
   test('without text, an IPv4 address is only its number (forwarded packets keep their text)', () => {
