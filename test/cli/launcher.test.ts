@@ -5,11 +5,11 @@
  * builds first).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLAGS_WITHOUT_VALUE, GZIP_RATIO, inputBytes, LAUNCH_MIN_BYTES, wantsChild } from '../../src/cli/launch.js';
 import { OPTION_TABLE } from '../../src/cli/options.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const bin = join(process.cwd(), 'dist', 'src', 'cli', 'bin.js');
 const run = join(process.cwd(), 'dist', 'src', 'cli', 'run.js');
@@ -77,44 +77,48 @@ async function waitFor<T>(f: () => T | undefined, ms = 5000): Promise<T> {
 });
 
 describe('which inputs get the child (src/cli/launch.ts)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-launch-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made when the tests run (not when they are collected: a run that skips them leaves nothing).
+  let dir = '';
+  const at = (name: string) => join(dir, name);
   // Sparse files: their size is what counts, and they take no disk.
   const sized = (name: string, bytes: number, head = Buffer.alloc(0)) => {
-    const p = join(dir, name);
-    writeFileSync(p, head);
-    truncateSync(p, bytes);
-    return p;
+    writeFileSync(at(name), head);
+    truncateSync(at(name), bytes);
   };
-  const big = sized('big.log', LAUNCH_MIN_BYTES);
-  const almost = sized('almost.log', LAUNCH_MIN_BYTES - 1);
-  const gz = sized('small.gz', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO), Buffer.from([0x1f, 0x8b, 8, 0]));
-  const notGz = sized('same-size.log', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO));
-  const fifo = join(dir, 'fifo');
-  if (linux) spawnSync('mkfifo', [fifo]);
+  beforeAll(() => {
+    dir = tempDir('launch');
+    sized('big.log', LAUNCH_MIN_BYTES);
+    sized('almost.log', LAUNCH_MIN_BYTES - 1);
+    sized('small.gz', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO), Buffer.from([0x1f, 0x8b, 8, 0]));
+    sized('same-size.log', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO));
+    if (linux) spawnSync('mkfifo', [at('fifo')]);
+  });
+  // Arguments: the names of the files made above (in the temporary directory), or as they are.
+  const made = new Set(['big.log', 'almost.log', 'small.gz', 'same-size.log', 'fifo']);
+  const args = (a: string[]) => a.map((x) => (made.has(x) ? at(x) : x));
 
   test.each([
     ['a small file', [sample], false],
     ['a small file and options', ['--format', 'json', '--top=5', '-q', sample, '--tz', 'UTC'], false],
-    ['files that together are large enough', [almost, sample], true],
-    ['one large file', [big], true],
-    ['just too small', [almost], false],
-    ['gzip counts ten times its size', [gz], true],
-    ['the same size uncompressed', [notGz], false],
+    ['files that together are large enough', ['almost.log', sample], true],
+    ['one large file', ['big.log'], true],
+    ['just too small', ['almost.log'], false],
+    ['gzip counts ten times its size', ['small.gz'], true],
+    ['the same size uncompressed', ['same-size.log'], false],
     ['standard input, by default', [], true],
     ['standard input, by name', [sample, '-'], true],
     ['standard input; the value of an option, a file name, is no input', ['--output', sample, '--state', sample], true],
     ['a missing file only (the CLI reports it)', ['/nonexistent/x.log'], true],
-    ...(linux ? [['a named pipe: size unknown', [fifo], true]] : []),
+    ...(linux ? [['a named pipe: size unknown', ['fifo'], true]] : []),
     ['after --, a name that looks like an option is a file', ['--', sample], false],
-  ])('%s', (_name, args, child) => {
-    expect(wantsChild(args as string[])).toBe(child);
+  ])('%s', (_name, a, child) => {
+    expect(wantsChild(args(a as string[]))).toBe(child);
   });
 
   test('inputBytes (also what starts the parse worker early): the sizes of the files, gzip ten times; null for stdin', () => {
     const size = readFileSync(sample).length;
     expect(inputBytes([sample, '--tz', 'UTC'])).toBe(size);
-    expect(inputBytes([sample, gz])).toBe(size + Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO) * GZIP_RATIO);
+    expect(inputBytes([sample, at('small.gz')])).toBe(size + Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO) * GZIP_RATIO);
     expect(inputBytes(['--format', 'csv'])).toBeNull();
     expect(inputBytes([sample, '-'])).toBeNull();
   });

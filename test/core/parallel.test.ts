@@ -5,8 +5,7 @@
  *
  * The worker runs the compiled script (dist/, built by `npm test`'s pretest).
  */
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Analyzer, type AnalyzeOptions } from '../../src/core.js';
@@ -17,6 +16,7 @@ import { EDGE_BYTES, openFile, readSource, type ReadRange } from '../../src/stre
 import { isEvent, newParseContext, type Action, type Direction, type Family, type PacketEvent } from '../../src/types.js';
 import { detectionOrder } from '../../parsers/index.js';
 import { chunked, randomSizes, snapshot } from '../helpers/report.js';
+import { tempDir } from '../helpers/tmp.js';
 
 afterAll(async () => {
   await stopParseWorkers();
@@ -223,13 +223,15 @@ describe('through the worker, the aggregate of a serial run', () => {
 });
 
 describe('a plain file: the worker reads on from the file itself', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'psr-worker-file-'));
   // Over WORKER_MIN_BYTES (so `auto` gives the whole file to the worker, by its size), and ending in
   // half a line (which an incremental run leaves for the next).
   const data = Buffer.concat([awkward(), Buffer.from('\n'), awkward(), Buffer.from('\n'), awkward(), Buffer.from('\n'), awkward(), Buffer.from('\nMar  1 10:09:00 host kernel: [UFW BLOCK] IN=eth0 OUT= SRC=1.2')]);
-  const path = join(dir, 'big.log');
-  writeFileSync(path, data);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Written when the tests run (not when they are collected: a run that skips them leaves nothing).
+  let path = '';
+  beforeAll(() => {
+    path = join(tempDir('worker-file'), 'big.log');
+    writeFileSync(path, data);
+  });
 
   const openOn = () => readdirSync('/proc/self/fd').filter((fd) => {
     try {
