@@ -28,15 +28,9 @@ import { isPrivateAddress } from './classify/addresses.js';
 import { ALL_BITS, B_INBOUND, B_OUTBOUND, packetBits } from './classify/packet.js';
 import { AddressIndex } from './net/address-index.js';
 import { Timeline } from './timeline.js';
-import type { Action, Direction, Family, PacketEvent, RejectReason } from './types.js';
+import { actionIndex, directionIndex, FAMILIES, familyIndex, type Action, type Direction, type Family, type PacketEvent, type RejectReason } from './types.js';
 
-export const ACTIONS: readonly Action[] = ['block', 'allow', 'audit', 'unknown'];
-const FAMILIES: readonly Family[] = ['iptables', 'pf', 'filterlog', 'windows', 'pflog'];
-
-function familyIndex(f: Family): number {
-  return f === 'iptables' ? 0 : f === 'pf' ? 1 : f === 'filterlog' ? 2 : f === 'windows' ? 3 : 4;
-}
-export const DIRECTIONS: readonly Direction[] = ['in', 'out', 'fwd', 'unknown'];
+export { ACTIONS, DIRECTIONS } from './types.js';
 
 
 /** Numeric key of a (protocol, port) pair; port -1 (no ports) has its own key. */
@@ -299,8 +293,8 @@ export class PortTable {
     f[o + T_EVENTS] += n;
     if (probe) f[o + T_PROBES] += n;
     if (allowedIn) f[o + T_ALLOWED_IN] += n;
-    f[o + T_ACTION + (action === 'block' ? 0 : action === 'allow' ? 1 : action === 'audit' ? 2 : 3)] += n;
-    f[o + T_DIRECTION + (direction === 'in' ? 0 : direction === 'out' ? 1 : direction === 'fwd' ? 2 : 3)] += n;
+    f[o + T_ACTION + actionIndex(action)] += n;
+    f[o + T_DIRECTION + directionIndex(direction)] += n;
     i[b + T_ANY_BITS] |= bits;
     i[b + T_ALL_BITS] &= bits;
     if (t === t) {

@@ -15,6 +15,27 @@ export type Action = 'block' | 'allow' | 'audit' | 'unknown';
 /** Direction relative to the logging host. */
 export type Direction = 'in' | 'out' | 'fwd' | 'unknown';
 
+/**
+ * Each kind in a fixed order, for per-kind counters (the aggregate) and codes (the parse worker's
+ * wire format); `familyIndex` and the others give a value's place. They compare: the parsers'
+ * values are literals, so each test is a pointer comparison (an indexOf call per event cost more).
+ */
+export const FAMILIES: readonly Family[] = ['iptables', 'pf', 'filterlog', 'windows', 'pflog'];
+export const ACTIONS: readonly Action[] = ['block', 'allow', 'audit', 'unknown'];
+export const DIRECTIONS: readonly Direction[] = ['in', 'out', 'fwd', 'unknown'];
+
+export function familyIndex(f: Family): number {
+  return f === 'iptables' ? 0 : f === 'pf' ? 1 : f === 'filterlog' ? 2 : f === 'windows' ? 3 : 4;
+}
+
+export function actionIndex(a: Action): number {
+  return a === 'block' ? 0 : a === 'allow' ? 1 : a === 'audit' ? 2 : 3;
+}
+
+export function directionIndex(d: Direction): number {
+  return d === 'in' ? 0 : d === 'out' ? 1 : d === 'fwd' ? 2 : 3;
+}
+
 /** TCP flag bits, as in the TCP header. `tcpFlags` is -1 when the log does not say. */
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;

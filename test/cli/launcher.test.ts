@@ -80,22 +80,23 @@ describe('which inputs get the child (src/cli/launch.ts)', () => {
   // Made when the tests run (not when they are collected: a run that skips them leaves nothing).
   let dir = '';
   const at = (name: string) => join(dir, name);
-  // Sparse files: their size is what counts, and they take no disk.
-  const sized = (name: string, bytes: number, head = Buffer.alloc(0)) => {
-    writeFileSync(at(name), head);
-    truncateSync(at(name), bytes);
+  // Sparse files: their size is what counts, and they take no disk. A FIFO beside them (Linux).
+  const sizes: Record<string, [bytes: number, head?: Buffer]> = {
+    'big.log': [LAUNCH_MIN_BYTES],
+    'almost.log': [LAUNCH_MIN_BYTES - 1],
+    'small.gz': [Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO), Buffer.from([0x1f, 0x8b, 8, 0])],
+    'same-size.log': [Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO)],
   };
   beforeAll(() => {
     dir = tempDir('launch');
-    sized('big.log', LAUNCH_MIN_BYTES);
-    sized('almost.log', LAUNCH_MIN_BYTES - 1);
-    sized('small.gz', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO), Buffer.from([0x1f, 0x8b, 8, 0]));
-    sized('same-size.log', Math.ceil(LAUNCH_MIN_BYTES / GZIP_RATIO));
+    for (const [name, [bytes, head]] of Object.entries(sizes)) {
+      writeFileSync(at(name), head ?? Buffer.alloc(0));
+      truncateSync(at(name), bytes);
+    }
     if (linux) spawnSync('mkfifo', [at('fifo')]);
   });
   // Arguments: the names of the files made above (in the temporary directory), or as they are.
-  const made = new Set(['big.log', 'almost.log', 'small.gz', 'same-size.log', 'fifo']);
-  const args = (a: string[]) => a.map((x) => (made.has(x) ? at(x) : x));
+  const args = (a: string[]) => a.map((x) => (x in sizes || x === 'fifo' ? at(x) : x));
 
   test.each([
     ['a small file', [sample], false],

@@ -13,7 +13,7 @@ import { CidrSet } from '../../src/classify/cidr.js';
 import { stopParseWorkers } from '../../src/ingest/parallel.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ingest/wire.js';
 import { EDGE_BYTES, openFile, readSource, type ReadRange } from '../../src/stream.js';
-import { isEvent, newParseContext, type Action, type Direction, type Family, type PacketEvent } from '../../src/types.js';
+import { actionIndex, ACTIONS, directionIndex, DIRECTIONS, FAMILIES, familyIndex, isEvent, newParseContext, type Action, type Direction, type Family, type PacketEvent } from '../../src/types.js';
 import { detectionOrder } from '../../parsers/index.js';
 import { chunked, randomSizes, snapshot } from '../helpers/report.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -89,14 +89,11 @@ describe('wire format', () => {
   });
 
   test('every family, action and direction keeps its value on the wire', () => {
-    const families: Family[] = ['iptables', 'pf', 'filterlog', 'windows', 'pflog'];
-    const actions: Action[] = ['block', 'allow', 'audit', 'unknown'];
-    const directions: Direction[] = ['in', 'out', 'fwd', 'unknown'];
     const sent: [Family, Action, Direction][] = [];
     const enc = new BatchEncoder();
-    for (const family of families) {
-      for (const action of actions) {
-        for (const direction of directions) {
+    for (const family of FAMILIES) {
+      for (const action of ACTIONS) {
+        for (const direction of DIRECTIONS) {
           // Copies of the strings, not the literals: equal text must be enough.
           const ev = { ...events[0], family: [...family].join('') as Family, action: [...action].join('') as Action, direction: [...direction].join('') as Direction };
           enc.add(ev);
@@ -107,6 +104,11 @@ describe('wire format', () => {
     const got: [Family, Action, Direction][] = [];
     new BatchDecoder(true).each(enc.take(0), (ev) => got.push([ev.family, ev.action, ev.direction]));
     expect(got).toEqual(sent);
+    // The aggregate's per-kind counters use the same places.
+    const places = (list: readonly unknown[]) => list.map((_, i) => i);
+    expect(FAMILIES.map(familyIndex)).toEqual(places(FAMILIES));
+    expect(ACTIONS.map(actionIndex)).toEqual(places(ACTIONS));
+    expect(DIRECTIONS.map(directionIndex)).toEqual(places(DIRECTIONS));
   });
 
   test('without text, an IPv4 address is only its number (forwarded packets keep their text)', () => {
