@@ -20,8 +20,15 @@ if (port === null) throw new Error('src/ingest/worker.ts runs as a worker thread
 /** Batch buffers the main thread gave back. */
 const freeBatches: ArrayBuffer[] = [];
 
-/** Bytes read from a file at a time (`file`): as much as a posted chunk. */
-const READ_BYTES = 1024 * 1024;
+/**
+ * Bytes read from a file at a time (`file`). Small enough that the buffer stays in the core's cache
+ * between reads: the kernel copies into it several times faster than into a 1 MiB one (measured:
+ * 246 MB read by 128 KiB preads in 35 ms, by 160 KiB or 1 MiB ones in 110–160 ms), and the parser
+ * then reads bytes that are still in cache.
+ */
+const READ_BYTES = 128 * 1024;
+/** Bytes parsed between batches handed to the main thread: as much as a posted chunk. */
+const POST_EVERY = 1024 * 1024;
 /**
  * Batches posted and not yet given back (decoded) while reading a file: the worker reads on only
  * below this, so memory stays bounded when the main thread is the slower side (24 batches of 160
@@ -64,7 +71,7 @@ function post(m: ToMain): void {
 }
 
 /** The file being read (`file`), or null. */
-let file: { fd: number; from: number; at: number; to: number } | null = null;
+let file: { fd: number; from: number; at: number; to: number; unposted: number } | null = null;
 let readBuffer: Buffer | null = null;
 
 /**
@@ -89,21 +96,25 @@ function pump(): void {
     }
     if (n === 0) {
       file = null;
-      end(f.at - f.from);
+      end(f.at - f.from, f.unposted);
       return;
     }
     f.at += n;
     // The splitter copies an unfinished line, so the buffer is free again for the next block.
     splitter!.write(readBuffer.subarray(0, n));
-    post({ type: 'batch', input: current, batch: analyzer!.takeBatch(), ack: false, bytes: n });
+    f.unposted += n;
+    if (f.unposted >= POST_EVERY) {
+      post({ type: 'batch', input: current, batch: analyzer!.takeBatch(), ack: false, bytes: f.unposted });
+      f.unposted = 0;
+    }
   }
 }
 
 /** The input's last lines, then everything that is not an event. */
-function end(fileBytes: number): void {
+function end(fileBytes: number, unpostedBytes = 0): void {
   splitter!.end();
   const a = analyzer!;
-  post({ type: 'batch', input: current, batch: a.takeBatch(), ack: false });
+  post({ type: 'batch', input: current, batch: a.takeBatch(), ack: false, bytes: unpostedBytes });
   const agg = a.aggregate;
   const summary: InputSummary = {
     ignoredLines: agg.ignoredLines,
@@ -144,7 +155,7 @@ port.on('message', (m: ToWorker) => {
       if (file !== null && outstanding < MAX_OUTSTANDING) pump();
       break;
     case 'file':
-      file = { fd: m.fd, from: m.from, at: m.from, to: m.to };
+      file = { fd: m.fd, from: m.from, at: m.from, to: m.to, unposted: 0 };
       pump();
       break;
     case 'end':
