@@ -6,9 +6,10 @@
  * sync core: no per-line stream event (the per-line 'data' path is what makes a naive split2
  * pipeline slow), and one decode per chunk.
  */
-import { promises as fsp, type Stats } from 'node:fs';
+import { fstatSync, promises as fsp, read, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import type { Analyzer } from './core.js';
 import { describeSystemError, ReportError } from './errors.js';
@@ -42,6 +43,14 @@ export interface InputSource {
    * than have this thread read it and post the bytes; the stream must be closed at the end either way.
    */
   file?: { handle: FileHandle; start: number; end: number };
+  /**
+   * A pipe (standard input, `<(zcat …)`): its descriptor, read directly, one read per chunk asked
+   * for and none ahead, so that the parse worker can read on from it where this thread stopped (a
+   * large piped log then costs this thread no stream and no copy, as a file does). `stream` is
+   * then not read; `owned`: it is the pipe's own and is closed once the pipe is read (standard
+   * input is left as it is).
+   */
+  pipe?: { fd: number; owned: boolean };
 }
 
 /**
@@ -75,7 +84,12 @@ export interface OpenedFile {
 
 /** Open a path (or `-`) for reading; fails with a one-line ReportError naming the file. */
 export async function openSource(path: string, stdin: Readable): Promise<InputSource> {
-  if (path === STDIN) return { name: '(stdin)', stream: stdin, referenceTime: Date.now(), size: -1 };
+  if (path === STDIN) {
+    const source: InputSource = { name: '(stdin)', stream: stdin, referenceTime: Date.now(), size: -1 };
+    // The process's own standard input only (a library caller may pass any stream), where it is a pipe.
+    if (stdin === process.stdin && isPipe(0)) source.pipe = { fd: 0, owned: false };
+    return source;
+  }
   return (await openFile(path, { offset: 0, completeLinesOnly: false })).source;
 }
 
@@ -95,7 +109,9 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
         throw new ReportError('INPUT_UNREADABLE', `${path}: not a regular file, so it cannot be read incrementally (--state reads log files)`);
       }
       const stream = fh.createReadStream({ highWaterMark: READ_CHUNK });
-      return { source: { name: path, referenceTime: Date.now(), size: -1, stream, skip: 0 }, compressed: false, pcap: false, regular: false, size: -1, stats: st, end: -1 };
+      const source: InputSource = { name: path, referenceTime: Date.now(), size: -1, stream, skip: 0 };
+      if (st.isFIFO() && PIPES_READ_DIRECTLY) source.pipe = { fd: fh.fd, owned: true };
+      return { source, compressed: false, pcap: false, regular: false, size: -1, stats: st, end: -1 };
     }
     const magic = Buffer.alloc(4);
     const { bytesRead } = await fh.read(magic, 0, 4, 0);
@@ -128,6 +144,55 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
 }
 
 const READ_CHUNK = 256 * 1024;
+
+/**
+ * Pipes are read by their descriptor (InputSource.pipe) where reading one by hand is plain POSIX.
+ * Not on Windows, whose named pipes libuv reads its own way.
+ */
+const PIPES_READ_DIRECTLY = process.platform !== 'win32';
+
+/**
+ * Whether descriptor `fd` is a pipe (or a socket: what a Node.js parent's `stdio: 'pipe'` gives its
+ * child) that this module reads directly; false when it cannot tell.
+ */
+function isPipe(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return PIPES_READ_DIRECTLY && (st.isFIFO() || st.isSocket());
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes asked of a pipe per read (its buffer's usual size on Linux). */
+const PIPE_CHUNK = 64 * 1024;
+/** Longest pause before trying an empty non-blocking pipe again (a slow writer: `tail -f | …`). */
+const MAX_PIPE_WAIT_MS = 50;
+
+/**
+ * A pipe's bytes as they come: one read per chunk asked for, none ahead (see InputSource.pipe).
+ * Standard input is non-blocking once Node.js has opened it: an empty pipe (EAGAIN) is tried again
+ * after a pause that doubles up to MAX_PIPE_WAIT_MS.
+ */
+async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
+  let wait = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(PIPE_CHUNK);
+    let n: number;
+    try {
+      n = await new Promise<number>((resolve, reject) => read(fd, buf, 0, PIPE_CHUNK, null, (err, bytes) => (err === null ? resolve(bytes) : reject(err))));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
+      wait = Math.min(MAX_PIPE_WAIT_MS, Math.max(1, wait * 2));
+      await sleep(wait);
+      continue;
+    }
+    if (n === 0) return;
+    wait = 0;
+    yield buf.subarray(0, n);
+  }
+}
 const BACKWARD_BLOCK = 64 * 1024;
 
 /** One past the last newline in [start, end) of the file, or `start` when there is none. */
@@ -155,7 +220,10 @@ export interface ReadResult {
   bytes: number;
   /** Decoded length of the whole content read (`skip` + `bytes`). */
   length: number;
-  /** The first and last EDGE_BYTES of the decoded content (whole content, skipped part included). */
+  /**
+   * The first and last EDGE_BYTES of the decoded content (whole content, skipped part included).
+   * `tail` is empty for a pipe whose rest the parse worker read (a pipe has no cursor to check).
+   */
   head: Buffer;
   tail: Buffer;
 }
@@ -165,13 +233,25 @@ export interface ReadResult {
  * `.gz` of a pflog). Resolves when every line has been pushed.
  */
 export async function readSource(src: InputSource, analyzer: Analyzer): Promise<ReadResult> {
-  const raw = src.onBytes === undefined ? src.stream : counted(src.stream, src.onBytes);
+  try {
+    return await readSourceBytes(src, analyzer);
+  } finally {
+    // A pipe read by its descriptor leaves its stream unread: close it, and with it the pipe.
+    if (src.pipe?.owned === true) src.stream.destroy();
+  }
+}
+
+async function readSourceBytes(src: InputSource, analyzer: Analyzer): Promise<ReadResult> {
+  const bytes = src.pipe === undefined ? src.stream : pipeChunks(src.pipe.fd);
+  const raw = src.onBytes === undefined ? bytes : counted(bytes, src.onBytes);
 
   let head = await peek(raw, src.name);
   let file = src.file;
+  let pipe = src.pipe;
   if (head.chunk !== null && head.chunk.length >= 2 && head.chunk[0] === GZIP_MAGIC_0 && head.chunk[1] === GZIP_MAGIC_1) {
     head = await peek(gunzip(head.rest, src.name), src.name);
     file = undefined;
+    pipe = undefined;
   }
   const edges = new Edges(src.skip ?? 0);
   const format = analyzer.options.inputFormat;
@@ -184,7 +264,8 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
     throw new ReportError('INPUT_CORRUPT', `${src.name}: not a pcap file (--input-format pflog reads binary /var/log/pflog)`);
   }
   try {
-    await readLines(edges.take(head.rest), src, analyzer, file === undefined || (src.skip ?? 0) > 0 ? null : { ...file, edges });
+    const direct: Direct | null = pipe !== undefined ? { pipe, edges } : file === undefined || (src.skip ?? 0) > 0 ? null : { file, edges };
+    await readLines(edges.take(head.rest), src, analyzer, direct);
   } catch (err) {
     if (err instanceof ReportError) throw err;
     throw describeSystemError(src.name, err);
@@ -192,18 +273,16 @@ export async function readSource(src: InputSource, analyzer: Analyzer): Promise<
   return edges.result();
 }
 
+/** The plain file or the pipe that readLines' chunks come from, which the worker can read on from. */
+type Direct = { edges: Edges } & ({ file: NonNullable<InputSource['file']>; pipe?: undefined } | { pipe: NonNullable<InputSource['pipe']>; file?: undefined });
+
 /**
  * Lines of text to the analyzer: on this thread, or through the parse worker when the input is
  * large: a plain file by its size; otherwise the first WORKER_MIN_BYTES are read before choosing
  * (a smaller input ends before that).
- * `direct`: the plain file `chunks` come from, which the worker then reads on from by itself.
+ * `direct`: the plain file or pipe `chunks` come from, which the worker then reads on from by itself.
  */
-async function readLines(
-  chunks: AsyncIterable<Buffer>,
-  src: InputSource,
-  analyzer: Analyzer,
-  direct: (NonNullable<InputSource['file']> & { edges: Edges }) | null,
-): Promise<void> {
+async function readLines(chunks: AsyncIterable<Buffer>, src: InputSource, analyzer: Analyzer, direct: Direct | null): Promise<void> {
   const mode = analyzer.options.parseWorker;
   const it = chunks[Symbol.asyncIterator]();
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
@@ -215,7 +294,7 @@ async function readLines(
     // `always` takes the chunk already read (to sniff the format) before the worker reads on; so
     // does `auto` for a plain file whose size says it is large enough (its first WORKER_MIN_BYTES
     // need not be read here first: the worker starts on it ~40 ms sooner).
-    const bigFile = direct !== null && (src.size ?? -1) >= WORKER_MIN_BYTES;
+    const bigFile = direct?.file !== undefined && (src.size ?? -1) >= WORKER_MIN_BYTES;
     const min = mode === 'auto' && !bigFile ? WORKER_MIN_BYTES : direct !== null ? 1 : 0;
     while (heldBytes < min) {
       const r = await it.next();
@@ -245,14 +324,20 @@ async function readLines(
       await feed.end();
       return;
     }
+    if (direct.pipe !== undefined) {
+      // The rest of the pipe: nothing of it was read ahead here (pipeChunks).
+      direct.edges.passed(await feed.readFile(direct.pipe.fd, -1, -1, src.onBytes));
+      return;
+    }
     // The rest by position, from where the stream got to (what it read ahead is not used).
-    const from = direct.start + direct.edges.length;
-    const n = await feed.readFile(direct.handle.fd, from, direct.end, src.onBytes);
-    await direct.edges.extend(direct.handle, direct.start, n);
+    const { file } = direct;
+    const from = file.start + direct.edges.length;
+    const n = await feed.readFile(file.handle.fd, from, file.end, src.onBytes);
+    await direct.edges.extend(file.handle, file.start, n);
   } finally {
     feed.release();
     // The worker read the rest: close the stream, and with it the file.
-    if (direct !== null) src.stream.destroy();
+    if (direct?.file !== undefined) src.stream.destroy();
   }
 }
 
@@ -304,6 +389,13 @@ class Edges {
     const tail = Buffer.alloc(k);
     const { bytesRead } = await handle.read(tail, 0, k, start + this.length_ - k);
     this.tailBuf = tail.subarray(0, bytesRead);
+  }
+
+  /** `n` more bytes were read past the stream from a pipe (by the parse worker): counted; the tail is not known. */
+  passed(n: number): void {
+    this.length_ += n;
+    this.delivered += n;
+    if (n > 0) this.tailBuf = Buffer.alloc(0);
   }
 
   result(): ReadResult {

@@ -1,15 +1,27 @@
 /** The CLI's process (src/cli/bin.ts starts it): process-wide settings, then main(). */
 // First, so that its check runs as early as it can (see there).
 import './young-generation.js';
+import { fstatSync } from 'node:fs';
 import { WORKER_MIN_BYTES, prewarmParseWorker } from '../ingest/parallel.js';
 import { inputBytes } from './launch.js';
 
 // Input files that will go through the parse worker: start it now, so that it loads while the CLI
-// does (main.js is imported after this, not before).
+// does (main.js is imported after this, not before). Input of unknown size arriving through a pipe
+// (`cat ufw.log | portscan-report`) is taken to be large: a small one costs the other core's start
+// of a thread it does not use, a large one would wait for that start.
 const mode = process.env.PORTSCAN_REPORT_PARSE_WORKER;
 if (mode === undefined || mode === '' || mode === 'auto' || mode === 'always') {
   const bytes = inputBytes(process.argv.slice(2));
-  if (bytes !== null && (bytes >= WORKER_MIN_BYTES || mode === 'always')) prewarmParseWorker();
+  if (bytes === null ? stdinIsPipe() : bytes >= WORKER_MIN_BYTES || mode === 'always') prewarmParseWorker();
+}
+
+function stdinIsPipe(): boolean {
+  try {
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
 }
 const { main } = await import('./main.js');
 

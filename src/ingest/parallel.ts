@@ -167,9 +167,10 @@ export class WorkerFeed {
 
   /**
    * The rest of the input is bytes [from, to) of the open file descriptor `fd` (to -1: up to the
-   * end of the file): the worker reads them itself, so this thread only aggregates. The descriptor
-   * must stay open until this resolves, with the number of bytes read; `onBytes` hears of them as
-   * they are read.
+   * end of the file), or, with `from` -1, what is left in the pipe `fd` (read on until its writer
+   * closes it): the worker reads them itself, so this thread only aggregates. The descriptor must
+   * stay open until this resolves, with the number of bytes read; `onBytes` hears of them as they
+   * are read.
    */
   async readFile(fd: number, from: number, to: number, onBytes?: (n: number) => void): Promise<number> {
     this.check();

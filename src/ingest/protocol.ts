@@ -14,8 +14,9 @@ export type ToWorker =
   | { type: 'chunk'; bytes: Uint8Array }
   | { type: 'end' }
   /**
-   * Read the rest of the input from a file descriptor the main thread holds open (a plain regular
-   * file): bytes [from, to) (to -1: to the end of the file), then end the input as `end` does.
+   * Read the rest of the input from a file descriptor the main thread holds open, then end the input
+   * as `end` does: of a plain regular file, bytes [from, to) (to -1: to the end of the file); of a
+   * pipe (from -1, to -1), what is left in it until its writer closes it.
    */
   | { type: 'file'; fd: number; from: number; to: number }
   /** A batch's buffer, decoded: the worker writes a later batch in it (transferred back). */

@@ -70,25 +70,44 @@ function post(m: ToMain): void {
   else port!.postMessage(m, [m.batch.buffer, m.chunk]);
 }
 
-/** The file being read (`file`), or null. */
-let file: { fd: number; from: number; at: number; to: number; unposted: number } | null = null;
+/**
+ * The file being read (`file`), or null. `from` -1: a pipe, read on from wherever it is (no
+ * position) until its writer closes it; `at` then counts the bytes read.
+ */
+let file: { fd: number; from: number; at: number; to: number; unposted: number; wait: number; paused: boolean } | null = null;
 let readBuffer: Buffer | null = null;
+
+/** Longest pause between reads of an empty non-blocking pipe (a slow writer: `tail -f | …`). */
+const MAX_PIPE_WAIT_MS = 50;
 
 /**
  * Read and parse the file on, a READ_BYTES block at a time, until MAX_OUTSTANDING batches wait for
- * the main thread (a `recycle` calls this again) or the file ends (then the input ends).
+ * the main thread (a `recycle` calls this again) or the file ends (then the input ends). An empty
+ * pipe (EAGAIN: standard input is non-blocking once Node.js has opened it) is tried again after a
+ * pause that doubles up to MAX_PIPE_WAIT_MS, the events so far handed over meanwhile.
  */
 function pump(): void {
   const f = file!;
   readBuffer ??= Buffer.allocUnsafeSlow(READ_BYTES);
+  const sequential = f.from < 0;
   while (outstanding < MAX_OUTSTANDING) {
     const want = f.to < 0 ? READ_BYTES : Math.min(READ_BYTES, f.to - f.at);
     let n = 0;
     if (want > 0) {
       try {
-        n = readSync(f.fd, readBuffer, 0, want, f.at);
+        n = readSync(f.fd, readBuffer, 0, want, sequential ? null : f.at);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
+        if (sequential && (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK' || e.code === 'EINTR')) {
+          if (f.unposted > 0) {
+            post({ type: 'batch', input: current, batch: analyzer!.takeBatch(), ack: false, bytes: f.unposted });
+            f.unposted = 0;
+          }
+          f.wait = Math.min(MAX_PIPE_WAIT_MS, Math.max(1, f.wait * 2));
+          f.paused = true;
+          setTimeout(resume, f.wait);
+          return;
+        }
         file = null;
         post({ type: 'failed', input: current, code: typeof e.code === 'string' ? e.code : null, message: e.message });
         return;
@@ -96,9 +115,10 @@ function pump(): void {
     }
     if (n === 0) {
       file = null;
-      end(f.at - f.from, f.unposted);
+      end(sequential ? f.at : f.at - f.from, f.unposted);
       return;
     }
+    f.wait = 0;
     f.at += n;
     // The splitter copies an unfinished line, so the buffer is free again for the next block.
     splitter!.write(readBuffer.subarray(0, n));
@@ -108,6 +128,13 @@ function pump(): void {
       f.unposted = 0;
     }
   }
+}
+
+/** pump() again after a pause on an empty pipe (or leave it to the next `recycle`). */
+function resume(): void {
+  if (file === null) return;
+  file.paused = false;
+  if (outstanding < MAX_OUTSTANDING) pump();
 }
 
 /** The input's last lines, then everything that is not an event. */
@@ -152,10 +179,10 @@ port.on('message', (m: ToWorker) => {
     case 'recycle':
       recycleBatch(freeBatches, m.buffer);
       outstanding--;
-      if (file !== null && outstanding < MAX_OUTSTANDING) pump();
+      if (file !== null && !file.paused && outstanding < MAX_OUTSTANDING) pump();
       break;
     case 'file':
-      file = { fd: m.fd, from: m.from, at: m.from, to: m.to, unposted: 0 };
+      file = { fd: m.fd, from: m.from, at: Math.max(0, m.from), to: m.to, unposted: 0, wait: 0, paused: false };
       pump();
       break;
     case 'end':
