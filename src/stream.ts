@@ -165,7 +165,7 @@ function isPipe(fd: number): boolean {
 }
 
 /** Bytes asked of a pipe per read (its buffer's usual size on Linux). */
-const PIPE_CHUNK = 64 * 1024;
+export const PIPE_CHUNK = 64 * 1024;
 /** Longest pause before trying an empty non-blocking pipe again (a slow writer: `tail -f | …`). */
 const MAX_PIPE_WAIT_MS = 50;
 
@@ -174,10 +174,11 @@ const MAX_PIPE_WAIT_MS = 50;
  * Standard input is non-blocking once Node.js has opened it: an empty pipe (EAGAIN) is tried again
  * after a pause that doubles up to MAX_PIPE_WAIT_MS.
  */
-async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
+/** @internal Exported for its test (test/core/pipe-chunks.test.ts). */
+export async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
   let wait = 0;
+  let buf = Buffer.allocUnsafe(PIPE_CHUNK);
   for (;;) {
-    const buf = Buffer.allocUnsafe(PIPE_CHUNK);
     let n: number;
     try {
       n = await new Promise<number>((resolve, reject) => read(fd, buf, 0, PIPE_CHUNK, null, (err, bytes) => (err === null ? resolve(bytes) : reject(err))));
@@ -190,7 +191,14 @@ async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
     }
     if (n === 0) return;
     wait = 0;
+    if (n < PIPE_CHUNK / 2) {
+      // A short read (a writer sending a line at a time) is copied out: up to WORKER_MIN_BYTES of
+      // chunks may be held before the worker is chosen, and each must not keep 64 KiB alive.
+      yield Buffer.from(buf.subarray(0, n));
+      continue;
+    }
     yield buf.subarray(0, n);
+    buf = Buffer.allocUnsafe(PIPE_CHUNK);
   }
 }
 const BACKWARD_BLOCK = 64 * 1024;
