@@ -6,7 +6,7 @@
  * sync core: no per-line stream event (the per-line 'data' path is what makes a naive split2
  * pipeline slow), and one decode per chunk.
  */
-import { fstatSync, promises as fsp, read, type Stats } from 'node:fs';
+import { promises as fsp, read, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +14,7 @@ import { createGunzip } from 'node:zlib';
 import type { Analyzer } from './core.js';
 import { describeSystemError, ReportError } from './errors.js';
 import { WORKER_MIN_BYTES, WorkerFeed, workerUseful } from './ingest/parallel.js';
+import { isReadablePipe, nextPipeWait, readAgain } from './ingest/pipe.js';
 import { MAX_LINE_LENGTH } from './lines.js';
 import { isPcapMagic, PcapDecoder } from './pflog/pcap.js';
 
@@ -86,8 +87,9 @@ export interface OpenedFile {
 export async function openSource(path: string, stdin: Readable): Promise<InputSource> {
   if (path === STDIN) {
     const source: InputSource = { name: '(stdin)', stream: stdin, referenceTime: Date.now(), size: -1 };
-    // The process's own standard input only (a library caller may pass any stream), where it is a pipe.
-    if (stdin === process.stdin && isPipe(0)) source.pipe = { fd: 0, owned: false };
+    // The process's own standard input only (a library caller may pass any stream), where it is a
+    // pipe or a socket.
+    if (stdin === process.stdin && isReadablePipe(0)) source.pipe = { fd: 0, owned: false };
     return source;
   }
   return (await openFile(path, { offset: 0, completeLinesOnly: false })).source;
@@ -110,7 +112,7 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
       }
       const stream = fh.createReadStream({ highWaterMark: READ_CHUNK });
       const source: InputSource = { name: path, referenceTime: Date.now(), size: -1, stream, skip: 0 };
-      if (st.isFIFO() && PIPES_READ_DIRECTLY) source.pipe = { fd: fh.fd, owned: true };
+      if (st.isFIFO() && isReadablePipe(fh.fd)) source.pipe = { fd: fh.fd, owned: true };
       return { source, compressed: false, pcap: false, regular: false, size: -1, stats: st, end: -1 };
     }
     const magic = Buffer.alloc(4);
@@ -145,34 +147,11 @@ export async function openFile(path: string, range: ReadRange): Promise<OpenedFi
 
 const READ_CHUNK = 256 * 1024;
 
-/**
- * Pipes are read by their descriptor (InputSource.pipe) where reading one by hand is plain POSIX.
- * Not on Windows, whose named pipes libuv reads its own way.
- */
-const PIPES_READ_DIRECTLY = process.platform !== 'win32';
-
-/**
- * Whether descriptor `fd` is a pipe (or a socket: what a Node.js parent's `stdio: 'pipe'` gives its
- * child) that this module reads directly; false when it cannot tell.
- */
-function isPipe(fd: number): boolean {
-  try {
-    const st = fstatSync(fd);
-    return PIPES_READ_DIRECTLY && (st.isFIFO() || st.isSocket());
-  } catch {
-    return false;
-  }
-}
-
 /** Bytes asked of a pipe per read (its buffer's usual size on Linux). */
 export const PIPE_CHUNK = 64 * 1024;
-/** Longest pause before trying an empty non-blocking pipe again (a slow writer: `tail -f | …`). */
-const MAX_PIPE_WAIT_MS = 50;
-
 /**
- * A pipe's bytes as they come: one read per chunk asked for, none ahead (see InputSource.pipe).
- * Standard input is non-blocking once Node.js has opened it: an empty pipe (EAGAIN) is tried again
- * after a pause that doubles up to MAX_PIPE_WAIT_MS.
+ * A pipe's bytes as they come: one read per chunk asked for, none ahead (see InputSource.pipe). An
+ * empty pipe is tried again after a pause (src/ingest/pipe.ts).
  */
 /** @internal Exported for its test (test/core/pipe-chunks.test.ts). */
 export async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
@@ -183,9 +162,8 @@ export async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
     try {
       n = await new Promise<number>((resolve, reject) => read(fd, buf, 0, PIPE_CHUNK, null, (err, bytes) => (err === null ? resolve(bytes) : reject(err))));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
-      wait = Math.min(MAX_PIPE_WAIT_MS, Math.max(1, wait * 2));
+      if (!readAgain(err)) throw err;
+      wait = nextPipeWait(wait);
       await sleep(wait);
       continue;
     }

@@ -1,8 +1,8 @@
 /** The CLI's process (src/cli/bin.ts starts it): process-wide settings, then main(). */
 // First, so that its check runs as early as it can (see there).
 import './young-generation.js';
-import { fstatSync } from 'node:fs';
 import { WORKER_MIN_BYTES, prewarmParseWorker } from '../ingest/parallel.js';
+import { isReadablePipe } from '../ingest/pipe.js';
 import { inputBytes } from './launch.js';
 
 // Input files that will go through the parse worker: start it now, so that it loads while the CLI
@@ -12,16 +12,7 @@ import { inputBytes } from './launch.js';
 const mode = process.env.PORTSCAN_REPORT_PARSE_WORKER;
 if (mode === undefined || mode === '' || mode === 'auto' || mode === 'always') {
   const bytes = inputBytes(process.argv.slice(2));
-  if (bytes === null ? stdinIsPipe() : bytes >= WORKER_MIN_BYTES || mode === 'always') prewarmParseWorker();
-}
-
-function stdinIsPipe(): boolean {
-  try {
-    const st = fstatSync(0);
-    return st.isFIFO() || st.isSocket();
-  } catch {
-    return false;
-  }
+  if (bytes === null ? isReadablePipe(0) : bytes >= WORKER_MIN_BYTES || mode === 'always') prewarmParseWorker();
 }
 const { main } = await import('./main.js');
 

@@ -12,6 +12,7 @@ import { Analyzer } from '../core.js';
 import type { LineSplitter } from '../lines.js';
 import type { PacketEvent } from '../types.js';
 import { BatchEncoder, recycleBatch } from './wire.js';
+import { nextPipeWait, readAgain } from './pipe.js';
 import type { InputSummary, ToMain, ToWorker } from './protocol.js';
 
 const port = parentPort;
@@ -77,14 +78,10 @@ function post(m: ToMain): void {
 let file: { fd: number; from: number; at: number; to: number; unposted: number; wait: number; paused: boolean } | null = null;
 let readBuffer: Buffer | null = null;
 
-/** Longest pause between reads of an empty non-blocking pipe (a slow writer: `tail -f | …`). */
-const MAX_PIPE_WAIT_MS = 50;
-
 /**
  * Read and parse the file on, a READ_BYTES block at a time, until MAX_OUTSTANDING batches wait for
  * the main thread (a `recycle` calls this again) or the file ends (then the input ends). An empty
- * pipe (EAGAIN: standard input is non-blocking once Node.js has opened it) is tried again after a
- * pause that doubles up to MAX_PIPE_WAIT_MS, the events so far handed over meanwhile.
+ * pipe is tried again after a pause (src/ingest/pipe.ts), the events so far handed over meanwhile.
  */
 function pump(): void {
   const f = file!;
@@ -98,12 +95,12 @@ function pump(): void {
         n = readSync(f.fd, readBuffer, 0, want, sequential ? null : f.at);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        if (sequential && (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK' || e.code === 'EINTR')) {
+        if (sequential && readAgain(e)) {
           if (f.unposted > 0) {
             post({ type: 'batch', input: current, batch: analyzer!.takeBatch(), ack: false, bytes: f.unposted });
             f.unposted = 0;
           }
-          f.wait = Math.min(MAX_PIPE_WAIT_MS, Math.max(1, f.wait * 2));
+          f.wait = nextPipeWait(f.wait);
           f.paused = true;
           setTimeout(resume, f.wait);
           return;

@@ -21,12 +21,10 @@ const gz = join(dir, 'ufw.log.2.gz');
 writeFileSync(gz, gzipSync(readFileSync(fixture)));
 const run = (args: string, env: NodeJS.ProcessEnv = process.env) => spawnSync('bash', ['-c', `node "${bin}" --tz UTC --year 2024 ${args}`], { encoding: 'utf8', env });
 
-/** The fixture over and over, past the parse worker's 4 MiB threshold (WORKER_MIN_BYTES). */
+/** The fixture over and over, past the parse worker's 4 MiB threshold (WORKER_MIN_BYTES); made in beforeAll. */
 const copies = Math.ceil((6 * 1024 * 1024) / readFileSync(fixture).length);
 const big = join(dir, 'big.log');
-writeFileSync(big, Buffer.concat(Array.from({ length: copies }, () => readFileSync(fixture))));
 const bigGz = join(dir, 'big.log.gz');
-writeFileSync(bigGz, gzipSync(readFileSync(big)));
 
 /** What the JSON report says of the traffic (not of the input's name, which the reject samples carry). */
 function traffic(stdout: string): unknown {
@@ -78,7 +76,13 @@ async function piped(data: Buffer, piece: number, pauseMs: number, env: NodeJS.P
     expect(state.stderr).toContain('not a regular file, so it cannot be read incrementally');
   });
 
-  const whole = traffic(run(`--format json "${big}"`).stdout);
+  /** The report of `big` named as a file. */
+  let whole: unknown;
+  beforeAll(() => {
+    writeFileSync(big, Buffer.concat(Array.from({ length: copies }, () => readFileSync(fixture))));
+    writeFileSync(bigGz, gzipSync(readFileSync(big)));
+    whole = traffic(run(`--format json "${big}"`).stdout);
+  });
 
   test('a large input on standard input, written fast or with pauses, reports what the file does', async () => {
     const data = readFileSync(big);
