@@ -25,7 +25,7 @@
  * seconds gives the time; a time of day alone or a `-ttt` delta (`00:00:00.000012`, `000012`) does
  * not (NaN). Wrapped in syslog, the inner tcpdump stamp wins over the syslog one when it has a date.
  */
-import { canonicalIpv4, canonicalIpv6 } from '../src/net/ip.js';
+import { canonicalIpv4, canonicalIpv6, ipv4NumberAt } from '../src/net/ip.js';
 import { hasPorts, PROTO_ICMP, PROTO_ICMPV6, PROTO_IGMP, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
 import { newSyslogHeader, readSyslogHeader } from '../src/syslog.js';
 import { isIsoDateAt, monthAt, readBsdStamp, readIsoStamp } from '../src/time/stamps.js';
@@ -66,6 +66,7 @@ export function sniffPf(line: string): boolean {
 
 export function parsePf(line: string, ctx: ParseContext): ParseResult {
   end = line.length;
+  byNumber = ctx.ipv4ByNumber === true;
   while (end > 0) {
     const c = line.charCodeAt(end - 1);
     if (c !== 13 && c !== 10 && c !== 32 && c !== 9) break;
@@ -133,8 +134,16 @@ function stateOf(ctx: ParseContext): PfState {
 
 /** The line's end without trailing CR, LF or blanks (set once per parse). */
 let end = 0;
+/** The line's ParseContext.ipv4ByNumber: IPv4 addresses go in srcV4/dstV4, their text left empty. */
+let byNumber = false;
 /** Index just past the digits read by numberAt. */
 let numEnd = 0;
+
+/** Whether line[from, to) holds a colon (an IPv6 address). */
+function hasColon(line: string, from: number, to: number): boolean {
+  const c = line.indexOf(':', from);
+  return c >= 0 && c < to;
+}
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9;
@@ -300,12 +309,20 @@ function readPacket(line: string, p: number, ev: PacketEvent, state: PfState): P
 
   const srcDot = portDot(line, p, gt);
   const dstDot = portDot(line, dStart, dEnd);
-  const srcText = line.slice(p, srcDot < 0 ? gt : srcDot);
-  const dstText = line.slice(dStart, dstDot < 0 ? dEnd : dstDot);
-  const v6 = srcText.indexOf(':') >= 0;
-  ev.src = v6 ? canonicalIpv6(srcText) : canonicalIpv4(srcText);
-  ev.dst = dstText.indexOf(':') >= 0 ? canonicalIpv6(dstText) : canonicalIpv4(dstText);
-  if (ev.src === '' || ev.dst === '') return 'bad-address';
+  const srcEnd = srcDot < 0 ? gt : srcDot;
+  const dstEnd = dstDot < 0 ? dEnd : dstDot;
+  const v6 = hasColon(line, p, srcEnd);
+  const dstV6 = hasColon(line, dStart, dstEnd);
+  if (byNumber && !v6 && !dstV6) {
+    // The parse worker's consumer reads IPv4 by number: no slice, no text, no parse of it again.
+    ev.srcV4 = ipv4NumberAt(line, p, srcEnd);
+    ev.dstV4 = ipv4NumberAt(line, dStart, dstEnd);
+    if (ev.srcV4 < 0 || ev.dstV4 < 0) return 'bad-address';
+  } else {
+    ev.src = v6 ? canonicalIpv6(line.slice(p, srcEnd)) : canonicalIpv4(line.slice(p, srcEnd));
+    ev.dst = dstV6 ? canonicalIpv6(line.slice(dStart, dstEnd)) : canonicalIpv4(line.slice(dStart, dstEnd));
+    if (ev.src === '' || ev.dst === '') return 'bad-address';
+  }
   let spt = -1;
   let dpt = -1;
   if (srcDot >= 0 && dstDot >= 0) {

@@ -30,7 +30,7 @@
  * Hot path: one pass over the line records token bounds in module-level arrays; fields are read in
  * place with charCodeAt; the only slices are the two addresses.
  */
-import { canonicalIpv4, canonicalIpv6 } from '../src/net/ip.js';
+import { canonicalIpv4, canonicalIpv6, ipv4NumberAt } from '../src/net/ip.js';
 import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
 import { wallClockToEpoch } from '../src/time/stamps.js';
 import {
@@ -275,9 +275,16 @@ export function parseWindows(line: string, ctx: ParseContext): ParseResult {
   const dstTok = at[F_DST_IP];
   if (isDash(line, srcTok)) return 'missing-src';
   if (isDash(line, dstTok)) return 'missing-dst';
-  ev.src = address(line, srcTok);
-  ev.dst = address(line, dstTok);
-  if (ev.src === '' || ev.dst === '') return 'bad-address';
+  if (ctx.ipv4ByNumber === true && !hasColon(line, srcTok) && !hasColon(line, dstTok)) {
+    // The parse worker's consumer reads IPv4 by number: no slice, no text, no parse of it again.
+    ev.srcV4 = ipv4NumberAt(line, tokStart[srcTok], tokEnd[srcTok]);
+    ev.dstV4 = ipv4NumberAt(line, tokStart[dstTok], tokEnd[dstTok]);
+    if (ev.srcV4 < 0 || ev.dstV4 < 0) return 'bad-address';
+  } else {
+    ev.src = address(line, srcTok);
+    ev.dst = address(line, dstTok);
+    if (ev.src === '' || ev.dst === '') return 'bad-address';
+  }
 
   // Ports: required for TCP/UDP (Windows always writes them), `-` for everything else.
   const sport = at[F_SRC_PORT] < 0 ? EMPTY : uintOf(line, at[F_SRC_PORT]);
@@ -357,6 +364,12 @@ function optional(line: string, t: number): number {
 function address(line: string, t: number): string {
   const text = line.slice(tokStart[t], tokEnd[t]);
   return text.indexOf(':') >= 0 ? canonicalIpv6(text) : canonicalIpv4(text);
+}
+
+/** Whether token t holds a colon (an IPv6 address). */
+function hasColon(line: string, t: number): boolean {
+  const c = line.indexOf(':', tokStart[t]);
+  return c >= 0 && c < tokEnd[t];
 }
 
 /** `tcpflags` letters (S A P F R U, in any order) as TCP_* bits, or -1 for anything else. */

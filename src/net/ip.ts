@@ -37,11 +37,19 @@ export function canonicalIpv4(s: string): string {
 
 /** IPv4 address as an unsigned 32-bit number, or -1 when `s` is not a dotted quad. */
 export function ipv4ToNumber(s: string): number {
+  return ipv4NumberAt(s, 0, s.length);
+}
+
+/**
+ * ipv4ToNumber of s[from, to), without taking the slice (a parser reading a field of its line): the
+ * same grammar as canonicalIpv4, so a text it refuses gives -1 here too.
+ */
+export function ipv4NumberAt(s: string, from: number, to: number): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       octet = octet * 10 + (c - 48);
