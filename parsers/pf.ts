@@ -25,7 +25,7 @@
  * seconds gives the time; a time of day alone or a `-ttt` delta (`00:00:00.000012`, `000012`) does
  * not (NaN). Wrapped in syslog, the inner tcpdump stamp wins over the syslog one when it has a date.
  */
-import { canonicalIpv4, canonicalIpv6, ipv4NumberAt } from '../src/net/ip.js';
+import { canonicalIpv4, canonicalIpv6, ipv4NumberAt, isIpv6At } from '../src/net/ip.js';
 import { hasPorts, PROTO_ICMP, PROTO_ICMPV6, PROTO_IGMP, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
 import { newSyslogHeader, readSyslogHeader } from '../src/syslog.js';
 import { isIsoDateAt, monthAt, readBsdStamp, readIsoStamp } from '../src/time/stamps.js';
@@ -138,12 +138,6 @@ let end = 0;
 let byNumber = false;
 /** Index just past the digits read by numberAt. */
 let numEnd = 0;
-
-/** Whether line[from, to) holds a colon (an IPv6 address). */
-function hasColon(line: string, from: number, to: number): boolean {
-  const c = line.indexOf(':', from);
-  return c >= 0 && c < to;
-}
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9;
@@ -311,8 +305,8 @@ function readPacket(line: string, p: number, ev: PacketEvent, state: PfState): P
   const dstDot = portDot(line, dStart, dEnd);
   const srcEnd = srcDot < 0 ? gt : srcDot;
   const dstEnd = dstDot < 0 ? dEnd : dstDot;
-  const v6 = hasColon(line, p, srcEnd);
-  const dstV6 = hasColon(line, dStart, dstEnd);
+  const v6 = isIpv6At(line, p, srcEnd);
+  const dstV6 = isIpv6At(line, dStart, dstEnd);
   if (byNumber && !v6 && !dstV6) {
     // The parse worker's consumer reads IPv4 by number: no slice, no text, no parse of it again.
     ev.srcV4 = ipv4NumberAt(line, p, srcEnd);

@@ -30,7 +30,7 @@
  * Hot path: one pass over the line records token bounds in module-level arrays; fields are read in
  * place with charCodeAt; the only slices are the two addresses.
  */
-import { canonicalIpv4, canonicalIpv6, ipv4NumberAt } from '../src/net/ip.js';
+import { canonicalIpv4, canonicalIpv6, ipv4NumberAt, isIpv6At } from '../src/net/ip.js';
 import { hasPorts, protoNumber, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../src/net/protocols.js';
 import { wallClockToEpoch } from '../src/time/stamps.js';
 import {
@@ -275,7 +275,7 @@ export function parseWindows(line: string, ctx: ParseContext): ParseResult {
   const dstTok = at[F_DST_IP];
   if (isDash(line, srcTok)) return 'missing-src';
   if (isDash(line, dstTok)) return 'missing-dst';
-  if (ctx.ipv4ByNumber === true && !hasColon(line, srcTok) && !hasColon(line, dstTok)) {
+  if (ctx.ipv4ByNumber === true && !isIpv6At(line, tokStart[srcTok], tokEnd[srcTok]) && !isIpv6At(line, tokStart[dstTok], tokEnd[dstTok])) {
     // The parse worker's consumer reads IPv4 by number: no slice, no text, no parse of it again.
     ev.srcV4 = ipv4NumberAt(line, tokStart[srcTok], tokEnd[srcTok]);
     ev.dstV4 = ipv4NumberAt(line, tokStart[dstTok], tokEnd[dstTok]);
@@ -364,12 +364,6 @@ function optional(line: string, t: number): number {
 function address(line: string, t: number): string {
   const text = line.slice(tokStart[t], tokEnd[t]);
   return text.indexOf(':') >= 0 ? canonicalIpv6(text) : canonicalIpv4(text);
-}
-
-/** Whether token t holds a colon (an IPv6 address). */
-function hasColon(line: string, t: number): boolean {
-  const c = line.indexOf(':', tokStart[t]);
-  return c >= 0 && c < tokEnd[t];
 }
 
 /** `tcpflags` letters (S A P F R U, in any order) as TCP_* bits, or -1 for anything else. */

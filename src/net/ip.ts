@@ -67,6 +67,15 @@ export function ipv4NumberAt(s: string, from: number, to: number): number {
   return value * 256 + octet;
 }
 
+/**
+ * Whether s[from, to) holds a colon: the text of an IPv6 address, not IPv4 (a parser choosing how
+ * to read a field of its line). Looks no further than `to`.
+ */
+export function isIpv6At(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 58) return true;
+  return false;
+}
+
 export function numberToIpv4(n: number): string {
   return `${Math.floor(n / 16777216)}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
