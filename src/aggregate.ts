@@ -830,10 +830,15 @@ export interface Derived {
 
 /** One source's pair rows, summed per port in port order: what `eachPort` reads. */
 class PortRuns {
-  /** Per run: the port key, the signed packet count (positive once probed), the inbound packets. */
-  key = new Float64Array(64);
-  signed = new Float64Array(64);
-  inbound = new Float64Array(64);
+  /**
+   * Per run: the port key, the signed packet count (positive once probed), the inbound packets. All
+   * fit an Int32 (counts are capped at INT32_MAX), and an Int32Array gives them to `eachPort`'s
+   * callers as small integers, where a Float64Array's values are heap numbers that deoptimize code
+   * optimized for small integers (the port table's lookup by key, the reports' sorts).
+   */
+  key = new Int32Array(64);
+  signed = new Int32Array(64);
+  inbound = new Int32Array(64);
   runs = 0;
   private sortKeys = new Float64Array(64);
 
@@ -843,9 +848,9 @@ class PortRuns {
     if (m > this.sortKeys.length) {
       const n = m * 2;
       this.sortKeys = new Float64Array(n);
-      this.key = new Float64Array(n);
-      this.signed = new Float64Array(n);
-      this.inbound = new Float64Array(n);
+      this.key = new Int32Array(n);
+      this.signed = new Int32Array(n);
+      this.inbound = new Int32Array(n);
     }
     const ks = this.sortKeys;
     for (let i = 0; i < m; i++) ks[i] = (p.key(from + i) + KEY_OFFSET) * ROW_SPACE + i;
@@ -858,7 +863,9 @@ class PortRuns {
       let inSum = 0;
       let probed = false;
       for (; j < m && Math.floor(ks[j] / ROW_SPACE) === k; j++) {
-        const r = from + (ks[j] - k * ROW_SPACE);
+        // An int32 (| 0): a row number made by Float64 arithmetic is a heap number to V8, and the
+        // accessors it reaches, optimized for small integers, would deoptimize.
+        const r = (from + (ks[j] - k * ROW_SPACE)) | 0;
         const count = p.count(r);
         const c = Math.abs(count);
         sum += c;

@@ -866,7 +866,9 @@ function distributedScans(ctx: Context, c: Classification, candidates: Int32Arra
     while (j < k4 && Math.floor(sorted[j] / indexBits) === prefix) j++;
     if (j - i > 1) {
       const run: SourceStats[] = [];
-      for (let k = i; k < j; k++) run.push(sources.at(sorted[k] - prefix * indexBits));
+      // `| 0`: an id from Float64 arithmetic is a heap number to V8; in a SourceStats it would turn
+      // the id field's representation from small integer to double, and deoptimize the code that reads it.
+      for (let k = i; k < j; k++) run.push(sources.at((sorted[k] - prefix * indexBits) | 0));
       groupScan(ctx, c, run);
     }
     i = j;
