@@ -289,29 +289,19 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
   const c = new Classification(agg, o, ctx.homeInfo(), ctx.fieldPresence());
 
   agg.derive();
+  const n = agg.sources.size;
+  // By id, not sources.values(): a generator's step and result object per source cost more than
+  // the rules of a source with one port. The sources of the distributed pass are flagged per id
+  // and gathered in id order after, as spreadOrder visits ids out of order.
+  const candidate = new Uint8Array(n);
+  spreadOrder(n, (id) => ruleSource(ctx, c, id, candidate));
   // Source ids in one typed array, not views (a million views with their address strings would
   // outlive this loop) nor a growing JS array (each outgrown copy is garbage in large-object space).
-  const candidates = new Int32Array(agg.sources.size);
   let candidateCount = 0;
-  // Index loops, not sources.values(): a generator's step and result object per source cost
-  // more than the rules of a source with one port.
-  const n = agg.sources.size;
-  for (let id = 0; id < n; id++) {
-    const src = agg.sources.at(id);
-    const r = firstRules(ctx, src);
-    if (r !== null) {
-      c.set(src, r.cls, r.reasons);
-      if (r.scan !== null) c.scanOf.set(src.id, r.scan);
-      if (r.targeted !== null) c.targetedPorts.set(src.id, r.targeted);
-      continue;
-    }
-    // Rules after the distributed one; the group pass below may still claim the source.
-    const l = lastRules(ctx, c, src);
-    c.set(src, l.cls, l.reasons);
-    if (l.scan !== null) c.scanOf.set(src.id, l.scan);
-    if ((src.anyBits & B_INBOUND) !== 0 && ctx.ports(src) > 0) candidates[candidateCount++] = src.id;
-  }
-  distributedScans(ctx, c, candidates.subarray(0, candidateCount));
+  for (let id = 0; id < n; id++) candidateCount += candidate[id];
+  const candidates = new Int32Array(candidateCount);
+  for (let id = 0, k = 0; id < n; id++) if (candidate[id] === 1) candidates[k++] = id;
+  distributedScans(ctx, c, candidates);
 
   for (let id = 0; id < n; id++) {
     const src = agg.sources.at(id);
@@ -324,6 +314,44 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
   c.scans.sort((a, b) => b.packets - a.packets || b.ports + b.hosts - (a.ports + a.hosts) || (a.sources[0] < b.sources[0] ? -1 : 1));
   c.tallies = tallyPorts(c);
   return c;
+}
+
+/** spreadOrder visits every SPREAD-th id first. */
+const SPREAD = 64;
+
+/**
+ * Every id in [0, n) once: every SPREAD-th first, then the rest in order. For the rules, whose
+ * result for a source does not depend on the order: their code then meets every kind of source
+ * the log holds (a sweep, a LAN source, a reflection …) before V8 optimizes it, rather than
+ * deoptimizing at each kind that first turns up late in the log and running unoptimized until it
+ * is compiled again. On the 1 M-line bench (151,086 sources), medians of 12 alternating runs: the
+ * rules 200 → 165 ms, the whole report 671 → 626 ms. The per-port tallies, whose loop body is the
+ * same for every source, gained nothing from it.
+ * @internal
+ */
+export function spreadOrder(n: number, visit: (id: number) => void): void {
+  for (let id = 0; id < n; id += SPREAD) visit(id);
+  for (let base = 0; base < n; base += SPREAD) {
+    const end = Math.min(n, base + SPREAD);
+    for (let id = base + 1; id < end; id++) visit(id);
+  }
+}
+
+/** The rules for source `id`: its class (and reasons, scan, targeted ports) into `c`. */
+function ruleSource(ctx: Context, c: Classification, id: number, candidate: Uint8Array): void {
+  const src = ctx.agg.sources.at(id);
+  const r = firstRules(ctx, src);
+  if (r !== null) {
+    c.set(src, r.cls, r.reasons);
+    if (r.scan !== null) c.scanOf.set(id, r.scan);
+    if (r.targeted !== null) c.targetedPorts.set(id, r.targeted);
+    return;
+  }
+  // Rules after the distributed one; the group pass may still claim the source.
+  const l = lastRules(ctx, c, src);
+  c.set(src, l.cls, l.reasons);
+  if (l.scan !== null) c.scanOf.set(id, l.scan);
+  if ((src.anyBits & B_INBOUND) !== 0 && ctx.ports(src) > 0) candidate[id] = 1;
 }
 
 // ---------------------------------------------------------------- context
