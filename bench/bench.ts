@@ -7,12 +7,15 @@
  *   npm run bench -- --lines 4000000       the memory target: 4 M lines (~1 GB)
  *   npm run bench -- --file big.log        your own file (no generation)
  *   npm run bench -- --families iptables   only some families
+ *   npm run bench -- --no-gzip             without the gzip run (the iptables file gzipped)
  *
  * Targets (issue 2/3): no slower than the naive program on 1 M lines; peak RSS < 300 MB on 4 M lines;
  * no family more than 2× slower per line than iptables. Generated files are cached in bench/out/.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { FAMILIES, generate, type BenchFamily } from './generate.js';
 import { LAUNCH_MIN_BYTES, wantsChild } from '../src/cli/launch.js';
@@ -37,6 +40,7 @@ const naive = resolve(root, '..', 'shared', 'tools', 'naive-reference.mjs');
 const lines = Number(arg('lines') ?? '1000000');
 const families = (arg('families')?.split(',') ?? [...FAMILIES]) as BenchFamily[];
 const runs = Number(arg('runs') ?? '3');
+const gzip = !process.argv.includes('--no-gzip');
 
 interface Measured {
   ms: number;
@@ -86,6 +90,17 @@ function row(name: string, file: string, n: number, m: Measured): string {
   const mb = statSync(file).size / 1e6;
   const s = m.ms / 1000;
   return `${name.padEnd(28)} ${String(Math.round(n / s)).padStart(10)} lines/s ${(mb / s).toFixed(1).padStart(7)} MB/s ${(m.maxRssKb / 1024).toFixed(0).padStart(6)} MB peak RSS  ${s.toFixed(2)} s`;
+}
+
+/** `file` gzipped beside it (made once, through a temporary name: an interrupted run leaves none). */
+async function gzipped(file: string): Promise<string> {
+  const gz = `${file}.gz`;
+  if (!existsSync(gz)) {
+    process.stderr.write(`gzipping ${file} …\n`);
+    await pipeline(createReadStream(file), createGzip(), createWriteStream(`${gz}.tmp`));
+    renameSync(`${gz}.tmp`, gz);
+  }
+  return gz;
 }
 
 async function fileFor(family: BenchFamily, n: number): Promise<string> {
@@ -155,6 +170,14 @@ if (given !== undefined) {
       const rounds = (xs: Measured[]) => median(xs.map((x, i) => x.ms / naiveRuns[i].ms)).toFixed(2);
       console.log(`ratio: portscan-report takes ${(m.ms / nm.ms).toFixed(2)}× the naive program's time, fastest against fastest; ${rounds(cliRuns)}× the median of ${runs} rounds (target ≤ 1.00)`);
       console.log(`       without the parse worker ${(pm.ms / nm.ms).toFixed(2)}×; ${rounds(serialRuns)}× the median of rounds`);
+    }
+    // The same lines gzipped, as rotated logs are (unwrapped on the main thread, see README).
+    if (gzip) {
+      const gz = await gzipped(file);
+      const zm = runCli([gz]);
+      if (zm.code > 1) throw new Error(`portscan-report failed on ${gz} (exit ${zm.code})`);
+      console.log(row(`portscan-report iptables .gz`, gz, lines, zm));
+      console.log(`gzip: ${(zm.ms / m.ms).toFixed(2)}× the plain file's time, ${(statSync(gz).size / 1e6).toFixed(0)} MB gzipped`);
     }
   }
   if (perLine.iptables !== undefined) {
