@@ -297,11 +297,10 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
   spreadOrder(n, (id) => ruleSource(ctx, c, id, candidate));
   // Source ids in one typed array, not views (a million views with their address strings would
   // outlive this loop) nor a growing JS array (each outgrown copy is garbage in large-object space).
+  const candidates = new Int32Array(n);
   let candidateCount = 0;
-  for (let id = 0; id < n; id++) candidateCount += candidate[id];
-  const candidates = new Int32Array(candidateCount);
-  for (let id = 0, k = 0; id < n; id++) if (candidate[id] === 1) candidates[k++] = id;
-  distributedScans(ctx, c, candidates);
+  for (let id = 0; id < n; id++) if (candidate[id] === 1) candidates[candidateCount++] = id;
+  distributedScans(ctx, c, candidates.subarray(0, candidateCount));
 
   for (let id = 0; id < n; id++) {
     const src = agg.sources.at(id);
