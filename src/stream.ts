@@ -152,8 +152,8 @@ export const PIPE_CHUNK = 64 * 1024;
 /**
  * A pipe's bytes as they come: one read per chunk asked for, none ahead (see InputSource.pipe). An
  * empty pipe is tried again after a pause (src/ingest/pipe.ts).
+ * @internal Exported for its test (test/core/pipe-chunks.test.ts).
  */
-/** @internal Exported for its test (test/core/pipe-chunks.test.ts). */
 export async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
   let wait = 0;
   let buf = Buffer.allocUnsafe(PIPE_CHUNK);
@@ -179,6 +179,7 @@ export async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
     buf = Buffer.allocUnsafe(PIPE_CHUNK);
   }
 }
+
 const BACKWARD_BLOCK = 64 * 1024;
 
 /** One past the last newline in [start, end) of the file, or `start` when there is none. */
