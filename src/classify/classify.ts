@@ -52,6 +52,10 @@ import { daysSpanned, densestWindow, densestWindowOf, durationText, span, type D
  */
 class PairScratch {
   n = 0;
+  /** What the arrays hold, as `Context.collect` filled them (owner null: anything else). */
+  owner: object | null = null;
+  id = -1;
+  lan = false;
   dst = new Int32Array(256);
   key = new Int32Array(256);
   count = new Float64Array(256);
@@ -63,6 +67,7 @@ class PairScratch {
   collect(agg: Aggregate, src: SourceStats): number {
     const rows = src.pairRows;
     while (this.dst.length < rows) this.grow();
+    this.owner = null;
     const n = agg.pairsInto(src, this.dst, this.key, this.count, this.first, this.last);
     for (let i = 0; i < n; i++) {
       const c = this.count[i];
@@ -462,6 +467,18 @@ class Context {
   private hostsFor = -1;
   private hostsLan = false;
   private hosts_: HostWindow[] = [];
+  private hostScratch_: HostScratch | null = null;
+
+  /** hostsOf's per-destination scratch, with a new mark for this call. */
+  hostScratch(): HostScratch {
+    let h = this.hostScratch_;
+    if (h === null || h.stamp === INT32_MAX) {
+      const n = this.agg.destinationNames.length;
+      h = this.hostScratch_ = { stamp: 0, mark: new Int32Array(n), count: new Int32Array(n), slot: new Int32Array(n), order: new Int32Array(n) };
+    }
+    h.stamp++;
+    return h;
+  }
 
   /** A LAN source's broadcast, multicast or discovery-protocol pair: noise, whatever else it did. */
   isNoisePair(src: SourceStats, dst: number, key: number): boolean {
@@ -474,9 +491,14 @@ class Context {
    * not attempts on anyone): what rules 7-11 count.
    */
   collect(src: SourceStats, lan: boolean): number {
-    const n = scratch.collect(this.agg, src);
-    if (!lan) return n;
-    return scratch.retain((i) => !this.isNoisePair(src, scratch.dst[i], scratch.key[i]));
+    // Rules 7-10 each ask for the same source's pairs in turn: collected once.
+    if (scratch.owner === this && scratch.id === src.id && scratch.lan === lan) return scratch.n;
+    let n = scratch.collect(this.agg, src);
+    if (lan) n = scratch.retain((i) => !this.isNoisePair(src, scratch.dst[i], scratch.key[i]));
+    scratch.owner = this;
+    scratch.id = src.id;
+    scratch.lan = lan;
+    return n;
   }
 
   /** Multicast or the limited broadcast (memoised per destination). */
@@ -539,7 +561,7 @@ function firstRules(ctx: Context, src: SourceStats): RuleResult | null {
   if ((all & B_OUTBOUND) !== 0) return result('outbound');
   const home = ctx.isHomeSource(src);
   if (home) {
-    const n = scratch.collect(agg, src);
+    const n = ctx.collect(src, false);
     let outside = 0;
     let inside = 0;
     for (let i = 0; i < n && inside === 0; i++) {
@@ -554,7 +576,7 @@ function firstRules(ctx: Context, src: SourceStats): RuleResult | null {
   //    on a discovery protocol.
   const lan = home || ctx.isPrivateSource(src);
   if (lan) {
-    const n = scratch.collect(agg, src);
+    const n = ctx.collect(src, false);
     let noise = true;
     for (let i = 0; i < n && noise; i++) if (!ctx.isNoisePair(src, scratch.dst[i], scratch.key[i])) noise = false;
     if (noise) return result('lan-noise');
@@ -641,6 +663,17 @@ function targetedAttempts(ctx: Context, src: SourceStats, lan: boolean): RuleRes
   return { cls: 'targeted', reasons: [reason], scan: null, targeted: ports };
 }
 
+/** Per destination id: `count` and `slot` are valid where `mark` is `stamp`; `order` lists them. */
+interface HostScratch {
+  stamp: number;
+  mark: Int32Array;
+  count: Int32Array;
+  slot: Int32Array;
+  order: Int32Array;
+}
+
+const INT32_MAX = 0x7fffffff;
+
 interface HostWindow {
   dstId: number;
   ports: number;
@@ -658,20 +691,32 @@ function hostsOf(ctx: Context, src: SourceStats, lan: boolean): HostWindow[] {
   // Pairs with a port per destination; only destinations with at least `min` of them get a
   // window. Those get a slot (in order of first appearance) and a run of one reused times buffer,
   // filled in a second pass: no object or growing array per destination, and linear in the pairs
-  // however many hosts a source swept.
-  const counts = new Map<number, number>();
+  // however many hosts a source swept. Per destination id, a count and a slot in typed arrays
+  // valid where its mark is this call's (a Map per call took as long to compile as the rest).
+  const h = ctx.hostScratch();
+  const stamp = h.stamp;
+  let seen = 0;
   for (let i = 0; i < n; i++) {
     if (!hasPort(scratch.key[i])) continue;
     const d = scratch.dst[i];
-    counts.set(d, (counts.get(d) ?? 0) + 1);
+    if (h.mark[d] !== stamp) {
+      h.mark[d] = stamp;
+      h.count[d] = 0;
+      h.order[seen++] = d;
+    }
+    h.count[d]++;
   }
-  const slots = new Map<number, number>();
   const dsts: number[] = [];
   const starts: number[] = [];
   let total = 0;
-  for (const [d, c] of counts) {
-    if (c < min) continue;
-    slots.set(d, dsts.length);
+  for (let k = 0; k < seen; k++) {
+    const d = h.order[k];
+    const c = h.count[d];
+    if (c < min) {
+      h.slot[d] = -1;
+      continue;
+    }
+    h.slot[d] = dsts.length;
     dsts.push(d);
     starts.push(total);
     total += c;
@@ -685,8 +730,8 @@ function hostsOf(ctx: Context, src: SourceStats, lan: boolean): HostWindow[] {
   const last = new Float64Array(dsts.length).fill(NaN);
   for (let i = 0; i < n; i++) {
     if (!hasPort(scratch.key[i])) continue;
-    const s = slots.get(scratch.dst[i]);
-    if (s === undefined) continue;
+    const s = h.slot[scratch.dst[i]];
+    if (s < 0) continue;
     const f = scratch.first[i];
     times[fill[s]++] = f;
     packets[s] += scratch.count[i];

@@ -130,8 +130,30 @@ describe('8. vertical scan (≥ 15 ports of one host within 5 min: Zeek)', () =>
     expect(classOf(run(events), SRC)).toBe(expected);
   });
 
+  // A LAN source's discovery pairs (NetBIOS, SSDP) are left out of rules 7-11 (their pairs are
+  // collected again without them after rule 2 read them all).
+  describe('a LAN source: its discovery pairs do not count', () => {
+    const tcp = (n: number) => many(n, { src: LAN, dst: '192.168.1.10' }, (i) => ({ dstPort: 1000 + i, time: T0 + i * SEC }));
+    const discovery = [137, 138, 1900].map((p, i) => ev({ src: LAN, dst: '192.168.1.10', proto: 17, tcpFlags: -1, srcPort: p, dstPort: p, time: T0 + (20 + i) * SEC }));
+    // 13 ports in 13 s: under rule 8's 15, and no later rule fits one host in a minute.
+    test.each<Case>([
+      ['15 TCP ports and 3 discovery ports', [...tcp(15), ...discovery], LAN, 'vertical-scan'],
+      ['13 TCP ports and 3 discovery ports (16 in all)', [...tcp(13), ...discovery], LAN, 'unclassified'],
+    ])('%s', (_name, events, address, expected) => {
+      expect(classOf(run(events), address)).toBe(expected);
+    });
+  });
+
   test('the scan is listed with its window', () => {
     const c = run(ports(20, 5 * SEC));
+    expect(c.scans).toEqual([
+      expect.objectContaining({ kind: 'vertical', sources: [SRC], target: HOST, ports: 20, windowCount: 20, windowMs: 19 * 5 * SEC, packets: 20 }),
+    ]);
+  });
+
+  test("another host's few ports stay out of the scanned host's figures", () => {
+    const other = many(2, { dst: '203.0.113.11' }, (i) => ({ dstPort: 3000 + i, time: T0 + i * SEC }));
+    const c = run([...other, ...ports(20, 5 * SEC)]);
     expect(c.scans).toEqual([
       expect.objectContaining({ kind: 'vertical', sources: [SRC], target: HOST, ports: 20, windowCount: 20, windowMs: 19 * 5 * SEC, packets: 20 }),
     ]);
