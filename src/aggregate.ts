@@ -188,10 +188,12 @@ export class PortTable {
   private readonly udp = new Int32Array(65537);
   private readonly others = new Map<number, number>();
   /**
-   * One view per port (32 bytes each), so a port is always the same object; made when first asked
-   * for (at report time), not while reading, where every object that lives on is promoted memory.
+   * One view per port (32 bytes each), so a port is always the same object; each made when first
+   * asked for (at report time), not while reading, where every object that lives on is promoted
+   * memory. A report that ranks every port reads the records by index (`keyAt`, `eventsAt` …) and
+   * makes views only for the ports it shows.
    */
-  private readonly views: PortStats[] = [];
+  private readonly views: (PortStats | undefined)[] = [];
 
   /** The record of (proto, port), made when new. */
   intern(proto: number, port: number): number {
@@ -242,14 +244,19 @@ export class PortTable {
   /** The view of record `index`. */
   at(index: number): PortStats {
     const views = this.views;
-    while (views.length < this.size) views.push(new PortStats(this, views.length));
-    return views[index];
+    while (views.length < this.size) views.push(undefined);
+    let v = views[index];
+    if (v === undefined) {
+      v = new PortStats(this, index);
+      views[index] = v;
+    }
+    return v;
   }
 
   /** Ports in order of first appearance. */
   values(): IterableIterator<PortStats> {
-    if (this.size > 0) this.at(0);
-    return this.views.values();
+    for (let i = 0; i < this.size; i++) this.at(i);
+    return (this.views as PortStats[]).values();
   }
 
   *keys(): IterableIterator<number> {
@@ -262,6 +269,36 @@ export class PortTable {
 
   [Symbol.iterator](): IterableIterator<[number, PortStats]> {
     return this.entries();
+  }
+
+  /** PortStats.key of record `index`, without its view. */
+  keyAt(index: number): number {
+    return this.int(index, T_KEY);
+  }
+
+  /** PortStats.events of record `index`, without its view. */
+  eventsAt(index: number): number {
+    return this.num(index, T_EVENTS);
+  }
+
+  /** PortStats.probes of record `index`, without its view. */
+  probesAt(index: number): number {
+    return this.num(index, T_PROBES);
+  }
+
+  /** PortStats.probeSources of record `index`, without its view. */
+  probeSourcesAt(index: number): number {
+    return this.int(index, T_PROBE_SOURCES);
+  }
+
+  /** PortStats.anyBits of record `index`, without its view. */
+  anyBitsAt(index: number): number {
+    return this.int(index, T_ANY_BITS);
+  }
+
+  /** PortStats.byAction[actionIndex] of record `index`, without its view. */
+  actionAt(index: number, actionIndex: number): number {
+    return this.num(index, T_ACTION + actionIndex);
   }
 
   /** @internal */

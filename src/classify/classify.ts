@@ -18,6 +18,7 @@
  */
 import { DST_INBOUND, DST_OUTBOUND, keyPort, keyProto, type Aggregate, type PortStats, type SourceStats } from '../aggregate.js';
 import { protoName } from '../net/protocols.js';
+import { actionIndex } from '../types.js';
 import { ipv4ToNumber } from '../net/ip.js';
 import { isDirectedBroadcastFrom, isMulticastOrBroadcast, isPrivateAddress, isPrivateIpv4, ipv6Prefix, prefixLabel } from './addresses.js';
 import { normalizeClassifierOptions, type ClassifierOptions } from './options.js';
@@ -136,10 +137,15 @@ export const SOURCE_CLASSES = [
 ] as const;
 export type SourceClass = (typeof SOURCE_CLASSES)[number];
 
+/** ACTIONS' index of 'allow' (PortStats.byAction). */
+const ALLOW_INDEX = actionIndex('allow');
+
 const CLASS_INDEX = Object.fromEntries(SOURCE_CLASSES.map((c, i) => [c, i])) as Record<SourceClass, number>;
 
 /** Classes that are not probes of you at all: they never raise severity above 1. */
 const NOISE_CLASSES: ReadonlySet<SourceClass> = new Set(['outbound', 'lan-noise', 'stale-return', 'peer', 'allowed', 'background']);
+/** 1 per class index in NOISE_CLASSES. */
+const IS_NOISE = Uint8Array.from(SOURCE_CLASSES, (cls) => (NOISE_CLASSES.has(cls) ? 1 : 0));
 
 export const SCAN_CLASSES: ReadonlySet<SourceClass> = new Set(['vertical-scan', 'distributed-scan', 'slow-scan', 'horizontal-scan']);
 
@@ -264,11 +270,15 @@ export class Classification {
    * traffic, 3 background, 4 too little data; -1 when nothing came towards you on it.
    */
   portAttention(port: PortStats): number {
+    return this.portAttentionAt(port.index);
+  }
+
+  /** portAttention of the port of record `i` (PortStats.index), without its view. */
+  portAttentionAt(i: number): number {
     const t = this.tallies!;
-    const i = port.index;
     if (t.sources[i] === 0) return -1;
     if (t.targetedPackets[i] > 0) return t.targetedPackets[i] / t.packets[i] >= this.options.verdictTargetedShare ? 0 : 1;
-    if (port.byAction[1] > 0) return 2;
+    if (this.aggregate.ports.actionAt(i, ALLOW_INDEX) > 0) return 2;
     return t.sources[i] < this.options.verdictMinSources ? 4 : 3;
   }
 
@@ -307,12 +317,14 @@ export function classify(agg: Aggregate, options: Partial<ClassifierOptions> = {
   for (let id = 0; id < n; id++) if (candidate[id] === 1) candidates[candidateCount++] = id;
   distributedScans(ctx, c, candidates.subarray(0, candidateCount));
 
+  // By class index: a count per class name would be a keyed store on a dictionary per source.
+  const counts = new Int32Array(SOURCE_CLASSES.length);
   for (let id = 0; id < n; id++) {
-    const src = agg.sources.at(id);
-    const cls = c.classOf(src);
-    c.classCounts[cls]++;
-    c.severityOf[src.id] = severityOf(o, src, cls, ctx.hosts(src));
+    const k = c.classIndex[id];
+    counts[k]++;
+    c.severityOf[id] = IS_NOISE[k] === 1 ? 1 : severityOf(o, agg.sources.at(id), k, ctx);
   }
+  for (let k = 0; k < counts.length; k++) c.classCounts[SOURCE_CLASSES[k]] = counts[k];
   for (const scan of c.scanOf.values()) c.scans.push(scan);
   c.scanOf.clear();
   c.scans.sort((a, b) => b.packets - a.packets || b.ports + b.hosts - (a.ports + a.hosts) || (a.sources[0] < b.sources[0] ? -1 : 1));
@@ -390,9 +402,11 @@ class Context {
   fieldPresence(): FieldPresence {
     let any = 0;
     let tcp = false;
-    for (const p of this.agg.ports.values()) {
-      any |= p.anyBits;
-      if ((p.anyBits & B_TCP) !== 0) tcp = true;
+    const ports = this.agg.ports;
+    for (let i = 0; i < ports.size; i++) {
+      const bits = ports.anyBitsAt(i);
+      any |= bits;
+      if ((bits & B_TCP) !== 0) tcp = true;
     }
     return {
       // Flags are only asked of TCP: a log without TCP lacks nothing.
@@ -1132,16 +1146,15 @@ function level(x: number, levels: readonly number[]): number {
 }
 
 /**
- * 1-5, in psad's spirit: the packet count's danger level (psad DANGER_LEVEL1..5) or the hosts
+ * 1-5 for a source of a class that is not noise (IS_NOISE: those are 1), in psad's spirit: the packet count's danger level (psad DANGER_LEVEL1..5) or the hosts
  * touched (ours), whichever is higher; one more for stealth flags or for traffic that was allowed
  * through (ours). Noise that is not a probe of you stays at 1.
  */
-function severityOf(o: ClassifierOptions, src: SourceStats, cls: SourceClass, hosts: number): number {
-  if (NOISE_CLASSES.has(cls)) return 1;
-  let s = Math.max(1, level(src.events, o.severityPackets), level(hosts, o.severityHosts));
+function severityOf(o: ClassifierOptions, src: SourceStats, cls: number, ctx: Context): number {
+  let s = Math.max(1, level(src.events, o.severityPackets), level(ctx.hosts(src), o.severityHosts));
   if ((src.anyBits & B_STEALTH) !== 0) s++;
   if ((src.anyBits & B_ALLOW) !== 0 && (src.anyBits & B_INBOUND) !== 0) s++;
-  if (cls === 'targeted') s = Math.max(s, 2);
+  if (cls === CLASS_INDEX.targeted) s = Math.max(s, 2);
   return Math.min(5, s);
 }
 

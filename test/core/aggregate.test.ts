@@ -143,6 +143,20 @@ function check(events: readonly PacketEvent[], deriveAfter = -1, feed: (e: Packe
       destinations: want.dsts.size,
     });
   }
+  // The records read by index say what the views say; one view per port, whichever way it is asked for.
+  const ports = agg.ports;
+  const lastMadeFirst = ports.at(ports.size - 1);
+  const views = [...ports.values()];
+  expect(views).toHaveLength(ports.size);
+  expect(views[ports.size - 1]).toBe(lastMadeFirst);
+  for (let i = 0; i < ports.size; i++) {
+    const p = ports.at(i);
+    expect(views[i]).toBe(p);
+    expect(ports.get(p.key)).toBe(p);
+    expect(p.index).toBe(i);
+    const byIndex = [ports.keyAt(i), ports.eventsAt(i), ports.probesAt(i), ports.probeSourcesAt(i), ports.anyBitsAt(i), [0, 1, 2, 3].map((a) => ports.actionAt(i, a))];
+    expect(byIndex).toEqual([p.key, p.events, p.probes, p.probeSources, p.anyBits, p.byAction]);
+  }
   return agg;
 }
 
