@@ -21,7 +21,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Analyzer } from '../core.js';
 import type { InputSummary, ParseOptions, ToMain, ToWorker } from './protocol.js';
-import { BatchDecoder, recycleBatch } from './wire.js';
+import { BatchDecoder, detachOnce, recycleBatch } from './wire.js';
 
 /** Chunks posted to the worker and not yet aggregated. */
 const MAX_IN_FLIGHT = 4;
@@ -85,6 +85,8 @@ class IngestWorker {
   private stopping = false;
 
   constructor() {
+    // Before the main thread's aggregating code is compiled (it detaches the batches it gives back).
+    detachOnce();
     // V8 flags are the process's: under the CLI, whose young-generation cap is in force by now
     // (src/cli/young-generation.ts), the worker keeps the small young generation it starts with.
     this.worker = new Worker(workerUrl());

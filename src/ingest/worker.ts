@@ -11,12 +11,13 @@ import { parentPort } from 'node:worker_threads';
 import { Analyzer } from '../core.js';
 import type { LineSplitter } from '../lines.js';
 import type { PacketEvent } from '../types.js';
-import { BatchEncoder, recycleBatch } from './wire.js';
+import { BatchEncoder, detachOnce, recycleBatch } from './wire.js';
 import { nextPipeWait, readAgain } from './pipe.js';
 import type { InputSummary, ToMain, ToWorker } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('src/ingest/worker.ts runs as a worker thread');
+detachOnce();
 
 /** Batch buffers the main thread gave back. */
 const freeBatches: ArrayBuffer[] = [];
