@@ -82,13 +82,24 @@ export const HIGH_SERVICE_PORTS: readonly number[] = [1194, 1433, 1883, 3306, 33
 
 let table: Uint8Array | null = null;
 
-/** Per-port flags, built once from the registry and the lists above. */
+/**
+ * Per-port flags, built once from the registry and the lists above. The building is a function of
+ * its own: this one is asked for every event, so V8 compiles it, and with the building inside it
+ * compiled every loop of that too (24 ms of compiling, measured with --trace-opt, for code that
+ * ran once).
+ */
 function portTable(): Uint8Array {
-  if (table !== null) return table;
+  return table ?? buildPortTable();
+}
+
+function buildPortTable(): Uint8Array {
   const t = new Uint8Array(65536);
+  // The client port ranges first, as fills while the array is still zero (each flag is a bit of
+  // its own, so the order does not matter): 48,592 ports one at a time were a loop V8 compiled on
+  // the stack (16 ms of compiling).
+  for (const r of EPHEMERAL_RANGES) t.fill(P_EPHEMERAL, r.from, r.to + 1);
   for (let p = 1; p < 1024; p++) t[p] |= P_SERVICE;
   for (const p of HIGH_SERVICE_PORTS) t[p] |= P_SERVICE;
-  for (const r of EPHEMERAL_RANGES) for (let p = r.from; p <= r.to; p++) t[p] |= P_EPHEMERAL;
   for (const p of AMPLIFIER_PORTS) t[p] |= P_AMPLIFIER;
   for (const p of DISCOVERY_PORTS) t[p] |= P_DISCOVERY;
   for (const e of PEER_PORTS) {
