@@ -73,7 +73,8 @@ export const DST_OUTBOUND = 2;
 export const PAIR_INBOUND = 1;
 export const PAIR_OUTBOUND = 2;
 
-const INT32_MAX = 0x7fffffff;
+/** The largest Int32: counts saturate at it; marks and stamps stay below it. */
+export const INT32_MAX = 0x7fffffff;
 
 /** Port records: 13 Float64 then 6 Int32 slots (128 bytes), in pages. */
 const PORT_PAGE_SHIFT = 12;

@@ -16,7 +16,7 @@
  * A source's reasons (the rule and the figures that fired it) are built for the sources a report
  * shows, not for all of them: a log can have a million sources and the JSON shows `--top`.
  */
-import { DST_INBOUND, DST_OUTBOUND, keyPort, keyProto, type Aggregate, type PortStats, type SourceStats } from '../aggregate.js';
+import { DST_INBOUND, DST_OUTBOUND, INT32_MAX, keyPort, keyProto, type Aggregate, type PortStats, type SourceStats } from '../aggregate.js';
 import { protoName } from '../net/protocols.js';
 import { actionIndex } from '../types.js';
 import { ipv4ToNumber } from '../net/ip.js';
@@ -686,8 +686,6 @@ interface HostScratch {
   order: Int32Array;
 }
 
-const INT32_MAX = 0x7fffffff;
-
 interface HostWindow {
   dstId: number;
   ports: number;
@@ -1146,9 +1144,10 @@ function level(x: number, levels: readonly number[]): number {
 }
 
 /**
- * 1-5 for a source of a class that is not noise (IS_NOISE: those are 1), in psad's spirit: the packet count's danger level (psad DANGER_LEVEL1..5) or the hosts
+ * 1-5, in psad's spirit: the packet count's danger level (psad DANGER_LEVEL1..5) or the hosts
  * touched (ours), whichever is higher; one more for stealth flags or for traffic that was allowed
- * through (ours). Noise that is not a probe of you stays at 1.
+ * through (ours). For a source of a class that is not noise: noise that is not a probe of you
+ * stays at 1 (IS_NOISE, checked by the caller).
  */
 function severityOf(o: ClassifierOptions, src: SourceStats, cls: number, ctx: Context): number {
   let s = Math.max(1, level(src.events, o.severityPackets), level(ctx.hosts(src), o.severityHosts));
