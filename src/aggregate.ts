@@ -734,6 +734,20 @@ export class PairTable {
     }
   }
 
+  /**
+   * @internal Row r's port record index (`PortStats.index`), kept by `Aggregate.derive()` in the
+   * row's chain slot: the index is stale from groupBySource until rows are added or looked up,
+   * which only addEvent does, and that makes derive() run again.
+   */
+  portIndex(r: number): number {
+    return this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_CHAIN];
+  }
+
+  /** @internal See portIndex. */
+  setPortIndex(r: number, k: number): void {
+    this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_CHAIN] = k;
+  }
+
   /** groupBySource: where row r goes. */
   private placeOf(r: number): number {
     return this.pages[r >>> PAIR_PAGE_SHIFT][(r & PAIR_PAGE_MASK) * P_STRIDE + P_CHAIN];
@@ -947,17 +961,16 @@ class PortTotals {
    * that code on every later call until it is compiled again (measured: 1,000-95,000 deopts in one
    * report, each some microseconds).
    */
-  sum(p: PairTable, table: PortTable, from: number, to: number): number {
+  sum(p: PairTable, from: number, to: number): number {
     const stamp = ++this.stamp;
     let m = 0;
     for (let r = from; r < to; r++) {
-      const key = p.key(r);
-      const k = table.indexOf(key);
+      const k = p.portIndex(r);
       if (this.mark[k] !== stamp) {
         this.mark[k] = stamp;
         this.inbound[k] = 0;
         this.touched[m] = k;
-        this.keys[m++] = key;
+        this.keys[m++] = p.key(r);
       }
       if ((p.dirs(r) & PAIR_INBOUND) !== 0) this.inbound[k] += Math.abs(p.count(r));
     }
@@ -1197,7 +1210,7 @@ export class Aggregate {
     }
     const d = this.derive();
     const t = this.totals.length >= this.ports.size ? this.totals : (this.totals = new PortTotals(this.ports.size));
-    const m = t.sum(this.pairs, this.ports, d.rowStart[src.id], d.rowStart[src.id + 1]);
+    const m = t.sum(this.pairs, d.rowStart[src.id], d.rowStart[src.id + 1]);
     for (let i = 0; i < m; i++) {
       const k = t.touched[i];
       fn(t.keys[i], k, Math.min(INT32_MAX, t.inbound[k]));
@@ -1265,6 +1278,8 @@ export class Aggregate {
       let distinctDsts = 0;
       for (let r = rowStart[id]; r < rowStart[id + 1]; r++) {
         const k = table.indexOf(p.key(r));
+        // For the passes after this one (port destinations, tallies): no lookup by key again.
+        p.setPortIndex(r, k);
         if (portMark[k] !== stamp) {
           portMark[k] = stamp;
           portSources[k]++;
@@ -1305,14 +1320,14 @@ export class Aggregate {
     for (let id = 0; id < n; id++) {
       if (sources.int(id, S_ROWS) === 0 && sources.int(id, S_EVENTS) > 0) start[table.indexOf(sources.int(id, S_ONE_PORT)) + 1]++;
     }
-    for (let r = 0; r < p.size; r++) start[table.indexOf(p.key(r)) + 1]++;
+    for (let r = 0; r < p.size; r++) start[p.portIndex(r) + 1]++;
     for (let k = 0; k < ports; k++) start[k + 1] += start[k];
     const fill = start.slice(0, ports);
     const dsts = scratch.subarray(0, start[ports]);
     for (let id = 0; id < n; id++) {
       if (sources.int(id, S_ROWS) === 0 && sources.int(id, S_EVENTS) > 0) dsts[fill[table.indexOf(sources.int(id, S_ONE_PORT))]++] = sources.int(id, S_ONE_DST);
     }
-    for (let r = 0; r < p.size; r++) dsts[fill[table.indexOf(p.key(r))]++] = p.dst(r);
+    for (let r = 0; r < p.size; r++) dsts[fill[p.portIndex(r)]++] = p.dst(r);
     const mark = new Int32Array(this.destinationNames.length);
     const out = new Int32Array(ports);
     for (let k = 0; k < ports; k++) {
