@@ -1052,11 +1052,18 @@ export class Aggregate {
   readonly destinationFlags: number[] = [];
   private readonly destinationIds = new AddressIndex();
   readonly pairs = new PairTable();
-  /** Per-source port and destination counts, and per-port source counts, as of `derive()`. */
+  /**
+   * Per-source port and destination counts, and per-port source counts, as of `derive()`; made
+   * again after any addEvent (counted in `added`, not by the events' sum: an event may count 0,
+   * and rows it adds move the index back into the rows' chain slots, where derive keeps port
+   * indices).
+   */
+  private added = 0;
   private derivedAt = -1;
   private derived: Derived | null = null;
 
   addEvent(ev: PacketEvent): void {
+    this.added++;
     const n = ev.count;
     const inbound = isInbound(ev);
     const action = ev.action;
@@ -1240,7 +1247,7 @@ export class Aggregate {
    * destinations.
    */
   derive(): Derived {
-    if (this.derived !== null && this.derivedAt === this.events) return this.derived;
+    if (this.derived !== null && this.derivedAt === this.added) return this.derived;
     const sources = this.sources;
     const n = sources.size;
     const p = this.pairs;
@@ -1301,7 +1308,7 @@ export class Aggregate {
     const portDestinations = this.countPortDestinations(ports, scratch);
     for (let k = 0; k < ports; k++) this.ports.setDerived(k, portSources[k], portProbeSources[k], portDestinations[k]);
     this.derived = d;
-    this.derivedAt = this.events;
+    this.derivedAt = this.added;
     return d;
   }
 

@@ -207,6 +207,27 @@ describe('Aggregate against a brute-force model', () => {
   });
 });
 
+describe('Aggregate.derive', () => {
+  test('is made again after any event, even one that counts no packet (rows added, index rebuilt)', () => {
+    const ev = (dst: string, port: number, count = 1): PacketEvent =>
+      Object.assign(newEvent('iptables', 'test'), { time: T0, action: 'block', direction: 'in', proto: 6, src: '198.51.100.7', dst, srcPort: 40000, dstPort: port, tcpFlags: 2, count });
+    const agg = new Aggregate();
+    for (const [dst, port] of [['203.0.113.1', 22], ['203.0.113.2', 22], ['203.0.113.1', 23]] as const) agg.addEvent(ev(dst, port));
+    const src = agg.sources.get('198.51.100.7')!;
+    const totals = () => {
+      const out: number[] = [];
+      agg.eachPortTotal(src, (key, index, inbound) => out.push(keyPort(key), agg.ports.at(index).key === key ? 1 : 0, inbound));
+      return out;
+    };
+    expect(totals()).toEqual([22, 1, 2, 23, 1, 1]);
+    // New pairs with no packets: the events' sum stays, the rows and their index change.
+    agg.addEvent(ev('203.0.113.3', 22, 0));
+    agg.addEvent(ev('203.0.113.3', 25, 0));
+    expect(totals()).toEqual([22, 1, 2, 23, 1, 1, 25, 1, 0]);
+    expect([22, 23, 25].map((port) => agg.ports.get(portKey(6, port))!.destinations)).toEqual([3, 1, 1]);
+  });
+});
+
 describe('PairTable', () => {
   test('finds every row among 200,000, and nothing that was not added', () => {
     const t = new PairTable();
