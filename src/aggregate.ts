@@ -110,15 +110,15 @@ export class PortStats {
 
   /** `portKey(proto, port)`. */
   get key(): number {
-    return this.table.int(this.index, T_KEY);
+    return this.table.keyAt(this.index);
   }
 
   get events(): number {
-    return this.table.num(this.index, T_EVENTS);
+    return this.table.eventsAt(this.index);
   }
 
   get probes(): number {
-    return this.table.num(this.index, T_PROBES);
+    return this.table.probesAt(this.index);
   }
 
   /** Events towards you (`isInbound`) that the firewall allowed: probes let through. */
@@ -130,7 +130,7 @@ export class PortStats {
   get byAction(): readonly number[] {
     const t = this.table;
     const i = this.index;
-    return [t.num(i, T_ACTION), t.num(i, T_ACTION + 1), t.num(i, T_ACTION + 2), t.num(i, T_ACTION + 3)];
+    return [t.actionAt(i, 0), t.actionAt(i, 1), t.actionAt(i, 2), t.actionAt(i, 3)];
   }
 
   /** Events by direction, in the order of DIRECTIONS. */
@@ -150,7 +150,7 @@ export class PortStats {
 
   /** OR and AND of the packets' `packetBits`. */
   get anyBits(): number {
-    return this.table.int(this.index, T_ANY_BITS);
+    return this.table.anyBitsAt(this.index);
   }
 
   get allBits(): number {
@@ -166,7 +166,7 @@ export class PortStats {
   }
 
   get probeSources(): number {
-    return this.table.int(this.index, T_PROBE_SOURCES);
+    return this.table.probeSourcesAt(this.index);
   }
 
   get destinations(): number {
@@ -1053,12 +1053,12 @@ export class Aggregate {
   private readonly destinationIds = new AddressIndex();
   readonly pairs = new PairTable();
   /**
-   * Per-source port and destination counts, and per-port source counts, as of `derive()`; made
-   * again after any addEvent (counted in `added`, not by the events' sum: an event may count 0,
-   * and rows it adds move the index back into the rows' chain slots, where derive keeps port
-   * indices).
+   * addEvent calls: derive() runs again after any, not when the events' sum changes (an event may
+   * count 0, and rows it adds move the index back into the rows' chain slots, where derive keeps
+   * port indices).
    */
   private added = 0;
+  /** Per-source port and destination counts, and per-port source counts, as derive() made them. */
   private derivedAt = -1;
   private derived: Derived | null = null;
 
